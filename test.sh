@@ -7,7 +7,7 @@ cd "$root"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
-if [ -x scripts/test-deps.sh ]; then
+if [ -f scripts/test-deps.sh ]; then
   # shellcheck disable=SC1091
   source scripts/test-deps.sh || { echo "test dependencies could not be prepared"; echo "0 passed, 1 failed"; exit 1; }
 fi
