@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+using Prometheus;
+
+namespace Safeguard.Hosting.Diagnostics;
+
+/// <summary>
+/// The Prometheus metrics of one server, in its own registry (so several servers in one process,
+/// as in tests, do not share counts). Labels are decisions, inputs and bank names only: operator-
+/// chosen names, never anything a platform's user sent.
+/// </summary>
+public sealed class SafeguardMetrics
+{
+    /// <summary>Creates the metrics in a new registry.</summary>
+    public SafeguardMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        Checks = factory.CreateCounter("safeguard_checks_total", "Checks answered, by decision and input (image or hashes).", "decision", "input");
+        Matches = factory.CreateCounter("safeguard_check_matches_total", "Entries matched by checks, by bank.", "bank");
+        CheckDuration = factory.CreateHistogram("safeguard_check_duration_seconds", "Time to answer a check, hashing included, by input.",
+            new HistogramConfiguration
+            {
+                LabelNames = ["input"],
+                Buckets = Histogram.ExponentialBuckets(0.0001, 2, 18),
+            });
+        IndexEntries = factory.CreateGauge("safeguard_index_entries", "Entries held in the in-memory index, by bank.", "bank");
+        IndexChangeId = factory.CreateGauge("safeguard_index_change_id", "Newest change-feed row applied to the index.");
+        ImportedEntries = factory.CreateCounter("safeguard_imported_entries_total", "Entries committed by bulk imports.");
+    }
+
+    /// <summary>The registry served at /metrics.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>safeguard_checks_total{decision,input}.</summary>
+    public Counter Checks { get; }
+
+    /// <summary>safeguard_check_matches_total{bank}.</summary>
+    public Counter Matches { get; }
+
+    /// <summary>safeguard_check_duration_seconds{input}.</summary>
+    public Histogram CheckDuration { get; }
+
+    /// <summary>safeguard_index_entries{bank}.</summary>
+    public Gauge IndexEntries { get; }
+
+    /// <summary>safeguard_index_change_id.</summary>
+    public Gauge IndexChangeId { get; }
+
+    /// <summary>safeguard_imported_entries_total.</summary>
+    public Counter ImportedEntries { get; }
+}
