@@ -5,4 +5,7 @@ using Safeguard.Cli;
 // Each area contributes its commands from its own file; keep this list one line per area.
 var root = new RootCommand("Safeguard: a child-safety engine. Hash and match images, scan text, serve the API.");
 root.Subcommands.Add(CompareCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(KeysCommand.Create());
+root.Subcommands.Add(AuditCommand.Create());
 return await CliApp.RunAsync(root, args).ConfigureAwait(false);

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Safeguard.Server.Api;
+
+/// <summary><c>POST /v1/banks</c>.</summary>
+public sealed record CreateBankRequest(string? Name, string? Description, string? Source, string? Category, int? Radius, string? Action, bool? Enabled);
+
+/// <summary><c>PATCH /v1/banks/{name}</c>: absent fields keep their value.</summary>
+public sealed record UpdateBankRequest(string? Description, string? Source, string? Category, int? Radius, string? Action, bool? Enabled);
+
+/// <summary>A bank.</summary>
+public sealed record BankResponse(string Name, string? Description, string Source, string Category, int Radius, bool Enabled, string Action,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long? Entries);
+
+/// <summary><c>GET /v1/banks</c>.</summary>
+public sealed record BankListResponse(IReadOnlyList<BankResponse> Banks);
+
+/// <summary><c>POST /v1/banks/{name}/entries</c>.</summary>
+public sealed record AddEntryRequest(string? Kind, string? Value, string? ExternalId, IReadOnlyList<string>? Labels, string? Note);
+
+/// <summary><c>POST /v1/banks/{name}/entries/{id}/disable</c>.</summary>
+public sealed record DisableEntryRequest(DateTimeOffset? Until);
+
+/// <summary>An entry.</summary>
+public sealed record EntryResponse(long Id, string Bank, string Kind, string Value, string? ExternalId, IReadOnlyList<string> Labels, string? Note,
+    string AddedBy, DateTimeOffset AddedAt, DateTimeOffset? DisabledUntil, bool Deleted);
+
+/// <summary>A page of entries; pass <see cref="Next"/> as <c>after</c> for the next page.</summary>
+public sealed record EntryPageResponse(IReadOnlyList<EntryResponse> Entries, long? Next);
+
+/// <summary>One line of an import's progress stream (<c>application/x-ndjson</c>).</summary>
+public sealed record ImportProgress(string Event, long Committed, long Total, string? Format);
+
+/// <summary>Hashes sent with a JSON check.</summary>
+public sealed record CheckHashesRequest(string? Pdq, string? Md5, string? Sha1, string? Sha256);
+
+/// <summary><c>POST /v1/check</c> with JSON.</summary>
+public sealed record CheckRequest(CheckHashesRequest? Hashes, string? ContentRef, string? UserRef);
+
+/// <summary>The hashes a check used.</summary>
+public sealed record CheckHashesResponse(string? Pdq, int? PdqQuality, string? Md5, string? Sha1, string? Sha256);
+
+/// <summary>One match. Callers with only the <c>check</c> scope get the bank and action alone (unless configured otherwise).</summary>
+public sealed record CheckMatchResponse(string Bank, string Action, long? EntryId, string? Kind, int? Distance, IReadOnlyList<string>? Labels, string? ExternalId);
+
+/// <summary>The answer to a check.</summary>
+public sealed record CheckResponse(string Decision, CheckHashesResponse Hashes, IReadOnlyList<CheckMatchResponse> Matches, long? CheckId);
+
+/// <summary>A check that matched, as recorded.</summary>
+public sealed record RecordedCheckResponse(long Id, DateTimeOffset CheckedAt, long KeyId, string? ContentRef, string? UserRef, CheckHashesResponse Hashes,
+    string Decision, IReadOnlyList<CheckMatchResponse> Matches);
+
+/// <summary><c>GET /v1/checks</c>.</summary>
+public sealed record RecordedCheckPageResponse(IReadOnlyList<RecordedCheckResponse> Checks, long? Next);
+
+/// <summary><c>GET /v1/audit/verify</c>.</summary>
+public sealed record AuditVerifyResponse(bool Valid, string Fault, long Sequence, long EntriesChecked, string Head);
+
+/// <summary><c>GET /health</c> and <c>GET /ready</c>.</summary>
+public sealed record HealthResponse(string Status, bool? IndexLoaded, bool? DatabaseReachable, long? IndexEntries, long? ChangeId);
+
+/// <summary>Source-generated JSON for every wire type.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(CreateBankRequest))]
+[JsonSerializable(typeof(UpdateBankRequest))]
+[JsonSerializable(typeof(BankResponse))]
+[JsonSerializable(typeof(BankListResponse))]
+[JsonSerializable(typeof(AddEntryRequest))]
+[JsonSerializable(typeof(DisableEntryRequest))]
+[JsonSerializable(typeof(EntryResponse))]
+[JsonSerializable(typeof(EntryPageResponse))]
+[JsonSerializable(typeof(ImportProgress))]
+[JsonSerializable(typeof(CheckRequest))]
+[JsonSerializable(typeof(CheckResponse))]
+[JsonSerializable(typeof(RecordedCheckPageResponse))]
+[JsonSerializable(typeof(AuditVerifyResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;
