@@ -208,7 +208,7 @@ internal static class CasePages
             if (mine)
             {
                 html.Append("<figure class=\"evidence veiled blur-").Append(Math.Clamp(user.Account.BlurStrength, 1, 5)).Append("\" id=\"evidence\" data-case=\"").Append(c.Id).Append("\">")
-                    .Append("<img id=\"evidence-image\" src=\"/console/cases/").Append(c.Id).Append("/thumbnail\" alt=\"Evidence image, blurred until revealed\" draggable=\"false\">")
+                    .Append("<div class=\"frame\"><img id=\"evidence-image\" src=\"/console/cases/").Append(c.Id).Append("/thumbnail\" alt=\"Evidence image, blurred until revealed\" draggable=\"false\"></div>")
                     .Append("<figcaption><button type=\"button\" id=\"reveal\" aria-pressed=\"false\">Reveal image (v)</button> ")
                     .Append("<button type=\"button\" id=\"colour\" aria-pressed=\"false\" disabled>Colour (g)</button> ")
                     .Append("<span class=\"hint\">The image blurs again when you leave this window or tab.</span></figcaption></figure>");
