@@ -38,7 +38,12 @@ public static class SafeguardServer
 
         builder.Services.AddSafeguard(builder.Configuration);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            // Absent, not null: a check-only caller's matches simply have no entry fields.
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        });
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
             .Configure<IOptions<SafeguardOptions>>((kestrel, safeguard) =>
             {
