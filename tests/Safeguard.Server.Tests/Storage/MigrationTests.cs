@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+using Safeguard.Server.Tests.Kit;
+using Safeguard.Storage;
+
+namespace Safeguard.Server.Tests.Storage;
+
+/// <summary>
+/// The schema is a persisted format: shipped migration steps never change (their SQL hashes are
+/// frozen here), versions only grow, and a database the build does not understand is refused.
+/// </summary>
+public sealed class MigrationTests
+{
+    // Goldens only grow: a new step adds a line; changing a line means a shipped step was edited.
+    // The hashes were computed outside .NET (Python hashlib over the SQL text with LF endings).
+    private static readonly string[] SqliteSteps =
+    [
+        "1 banks, entries, change feed, keys, audit, recorded checks 878927dc1e59ceced9d2ddf9523ed7609f5f3aef6e5d11cd9da830116148a022",
+    ];
+
+    private static readonly string[] PostgresSteps =
+    [
+        "1 banks, entries, change feed, keys, audit, recorded checks 6c21feb98ec98558a2060b501a9963691f8d7463377d894b8cbb0c47fca3d058",
+    ];
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task ShippedMigrationSteps_NeverChange(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        await using var db = SafeguardStores.Create(store.Postgres, store.DataDirectory);
+        var actual = db.Migrations.Select(m => $"{m.Version} {m.Name} {m.Sha256}").ToArray();
+        Assert.Equal(kind == StoreKind.Sqlite ? SqliteSteps : PostgresSteps, actual);
+        Assert.Equal(Enumerable.Range(1, actual.Length), db.Migrations.Select(m => m.Version));
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task Migrate_IsIdempotent_AndRecordsTheVersion(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        await using var db = SafeguardStores.Create(store.Postgres, store.DataDirectory);
+        Assert.Equal(0, await db.GetSchemaVersionAsync(TestContext.Current.CancellationToken));
+        await db.MigrateAsync(TestContext.Current.CancellationToken);
+        await db.MigrateAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(db.Migrations[^1].Version, await db.GetSchemaVersionAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task ConcurrentMigrations_FromSeveralNodes_AllSucceed(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var nodes = Enumerable.Range(0, 4).Select(_ => SafeguardStores.Create(store.Postgres, store.DataDirectory)).ToList();
+        try
+        {
+            await Task.WhenAll(nodes.Select(n => n.MigrateAsync(TestContext.Current.CancellationToken)));
+            Assert.Equal(1, await nodes[0].GetSchemaVersionAsync(TestContext.Current.CancellationToken));
+        }
+        finally
+        {
+            foreach (var n in nodes)
+            {
+                await n.DisposeAsync();
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task AnEditedShippedStep_OrANewerDatabase_IsRefused(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        await using (var db = SafeguardStores.Create(store.Postgres, store.DataDirectory))
+        {
+            await db.MigrateAsync(TestContext.Current.CancellationToken);
+        }
+        await store.ExecuteRawAsync("UPDATE schema_version SET sql_sha256 = 'edited' WHERE version = 1");
+        await using (var db = SafeguardStores.Create(store.Postgres, store.DataDirectory))
+        {
+            var e = await Assert.ThrowsAsync<SchemaMismatchException>(() => db.MigrateAsync(TestContext.Current.CancellationToken));
+            Assert.Contains("never change", e.Message, StringComparison.Ordinal);
+        }
+        await store.ExecuteRawAsync("INSERT INTO schema_version (version, name, sql_sha256, applied_at) VALUES (999, 'future', 'x', 0)");
+        await using (var db = SafeguardStores.Create(store.Postgres, store.DataDirectory))
+        {
+            var e = await Assert.ThrowsAsync<SchemaMismatchException>(() => db.MigrateAsync(TestContext.Current.CancellationToken));
+            Assert.Contains("newer", e.Message, StringComparison.Ordinal);
+        }
+    }
+}
