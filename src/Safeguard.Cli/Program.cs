@@ -8,4 +8,5 @@ root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
+root.Subcommands.Add(BenchCheckCommand.Create());
 return await CliApp.RunAsync(root, args).ConfigureAwait(false);
