@@ -28,8 +28,6 @@ public abstract class SqlStore : ISafeguardStore
     private const string BankColumns = "id, name, description, source, category, pdq_radius, enabled, action, created_at, updated_at";
     private const string KeyColumns = "id, name, token_prefix, scopes, rate_limit_per_second, created_at, revoked_at";
 
-    // Rows per multi-row INSERT: 8 parameters each stays well under both databases' limits.
-    private const int InsertChunk = 500;
 
     /// <summary>Creates a store that reads the time from <paramref name="time"/>.</summary>
     protected SqlStore(TimeProvider time) => Time = time ?? TimeProvider.System;
@@ -42,6 +40,13 @@ public abstract class SqlStore : ISafeguardStore
 
     /// <summary>The schema steps in this store's dialect.</summary>
     public abstract IReadOnlyList<Migration> Migrations { get; }
+
+    /// <summary>
+    /// Rows per INSERT statement in bulk adds. Over the network one statement per 500 rows saves round
+    /// trips; in-process SQLite is fastest with a one-row statement prepared once, because it binds
+    /// parameters by name with a linear search (many parameters per statement cost quadratic time).
+    /// </summary>
+    protected virtual int RowsPerInsert => 500;
 
     /// <summary>Opens a connection ready for use.</summary>
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken ct);
@@ -282,16 +287,17 @@ public abstract class SqlStore : ISafeguardStore
         {
             long now = Now();
             long first = long.MaxValue, last = 0;
+            int chunk = RowsPerInsert;
             DbCommand? full = null;
             try
             {
-                for (int start = 0; start < entries.Count; start += InsertChunk)
+                for (int start = 0; start < entries.Count; start += chunk)
                 {
-                    int count = Math.Min(InsertChunk, entries.Count - start);
+                    int count = Math.Min(chunk, entries.Count - start);
                     DbCommand command;
-                    if (count == InsertChunk)
+                    if (count == chunk)
                     {
-                        full ??= CreateEntryInsert(w, InsertChunk);
+                        full ??= CreateEntryInsert(w, chunk);
                         command = full;
                     }
                     else

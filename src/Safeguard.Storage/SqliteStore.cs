@@ -44,6 +44,9 @@ public sealed class SqliteStore : SqlStore
     public override IReadOnlyList<Migration> Migrations => SqliteMigrations.All;
 
     /// <inheritdoc/>
+    protected override int RowsPerInsert => 1;
+
+    /// <inheritdoc/>
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);
