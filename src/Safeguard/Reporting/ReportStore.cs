@@ -210,14 +210,21 @@ public sealed class FileReportStore : IReportStore
         lock (_gate)
         {
             using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-            // If a previous append was cut short, start on a fresh line so the damage stays in one line.
-            if (stream.Length > 0)
+            // A previous append cut short by a crash left a partial last line: that step never
+            // completed, so drop the fragment before appending.
+            long end = stream.Length;
+            while (end > 0)
             {
-                stream.Seek(-1, SeekOrigin.End);
-                if (stream.ReadByte() != '\n')
+                stream.Seek(end - 1, SeekOrigin.Begin);
+                if (stream.ReadByte() == '\n')
                 {
-                    stream.WriteByte((byte)'\n');
+                    break;
                 }
+                end--;
+            }
+            if (end != stream.Length)
+            {
+                stream.SetLength(end);
             }
             stream.Seek(0, SeekOrigin.End);
             stream.Write(line);
