@@ -188,5 +188,5 @@ public static class CyberTiplineXml
     private static XElement? Opt(string name, string? value) => value is null ? null : new XElement(name, value);
 
     /// <summary>ISO 8601 with zone, as NCMEC requires.</summary>
-    internal static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -142,3 +142,16 @@ public sealed class ReportingEngine(IReportStore store, IEvidenceVault vault, Re
             journal.LastOrDefault(e => e.Type == ReportEvents.NcaReference)?.Detail, journal);
     }
 }
+
+/// <summary>
+/// The on-disk layout of a reporting directory shared by the CLI and the server: the report store,
+/// the evidence vault and the audit file side by side.
+/// </summary>
+public sealed record ReportingLayout(string Root)
+{
+    public string Store => Path.Combine(Root, "store");
+
+    public string Vault => Path.Combine(Root, "vault");
+
+    public string AuditFile => Path.Combine(Root, "audit.jsonl");
+}
