@@ -161,8 +161,16 @@ public sealed class DraftingAndXmlTests
             const string key = "00112233445566778899aabbccddeeff";
             store.Create(new ReportSummary
             {
-                ReportKey = key, CaseId = "c", CreatedAt = Harness.Start, IncidentType = IncidentType.ChildPornography, Priority = ReportPriority.P3,
-                FileCount = 1, TextOnly = false, DraftObjectId = key, SendToNcmec = true, NcaRoute = NcaRoute.MustNotReport,
+                ReportKey = key,
+                CaseId = "c",
+                CreatedAt = Harness.Start,
+                IncidentType = IncidentType.ChildPornography,
+                Priority = ReportPriority.P3,
+                FileCount = 1,
+                TextOnly = false,
+                DraftObjectId = key,
+                SendToNcmec = true,
+                NcaRoute = NcaRoute.MustNotReport,
             });
             string journal = string.Join('\n',
                 """{"f":"safeguard.report.journal/1","e":{"type":"attempt.started","at":"2026-05-04T09:00:00+00:00","attempt":1}}""",
