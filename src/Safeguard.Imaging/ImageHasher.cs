@@ -90,7 +90,7 @@ public sealed class ImageHasher
     /// With <see cref="ImageHashOptions.Fast"/>, a JPEG is decoded at 1/2, 1/4 or 1/8 size as long as its
     /// shorter side stays at least this long (chosen by measurement on the bridge-mods set, docs/pdq.md).
     /// </summary>
-    public const int FastMinShortSide = 256;
+    public const int FastMinShortSide = 300;
 
     /// <summary>The <c>cpp</c> preset's pre-resize target (specs/pdq.md §13.2).</summary>
     public const int CppResizeSide = 512;

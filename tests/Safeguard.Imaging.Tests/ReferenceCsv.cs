@@ -2,7 +2,7 @@
 namespace Safeguard.Imaging.Tests;
 
 /// <summary>Rows of the shared expected-output CSVs (tests/data/pdq/SOURCE.md, specs/pdq.md §18.2).</summary>
-internal static class ReferenceCsv
+public static class ReferenceCsv
 {
     public static string DataPath(string relative) => Path.Combine(AppContext.BaseDirectory, "data", "pdq", relative);
 

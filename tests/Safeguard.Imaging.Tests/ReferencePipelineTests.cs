@@ -47,8 +47,10 @@ public class ReferencePipelineTests
             Assert.True(result.Quality < 50, $"{file}: quality {result.Quality}, reference {expectedQuality}");
             return;
         }
+        // §18.3: exact for lossless files, and for JPEG/WebP when decoded with libjpeg-turbo/libwebp at
+        // default settings, which SkiaSharp is. The looser JPEG bound (4 bits) would also hold.
         bool lossless = ReferenceCsv.IsLossless(file);
-        int tolerance = lossless ? 0 : 4;
+        const int tolerance = 0;
         Assert.True(distance <= tolerance, $"{file}: distance {distance} > {tolerance}");
         if (lossless)
         {
