@@ -175,7 +175,7 @@ public sealed class PdqLumaHasher : IDisposable
         var strip = _strip.AsSpan(0, _stripCount * _cols);
         if (_stripCount == _stripRows && _stripRows > 1)
         {
-            BoxStripAcross(strip, strip);
+            BoxStripAcross(strip);
         }
         else
         {
@@ -215,9 +215,11 @@ public sealed class PdqLumaHasher : IDisposable
         var strip = _secondStrip.AsSpan(0, _secondStripCount * _cols);
         int filled = _secondStripCount;
         _secondStripCount = 0;
-        if (filled == _stripRows && _stripRows > 1)
+        bool inLanes = filled == _stripRows && _stripRows > 1;
+        if (inLanes)
         {
-            BoxStripAcross(strip, strip);
+            // Only the 64 sampled columns leave this pass, so they are read straight from the lanes.
+            BoxLanes(strip);
         }
         else
         {
@@ -230,10 +232,9 @@ public sealed class PdqLumaHasher : IDisposable
         }
         for (int k = 0; k < filled; k++)
         {
-            var row = strip.Slice(k * _cols, _cols);
             for (int j = 0; j < Side; j++)
             {
-                _sampled[j] = row[_sampleCols[j]];
+                _sampled[j] = inLanes ? _lanesOut![(_sampleCols[j] * _stripRows) + k] : strip[(k * _cols) + _sampleCols[j]];
             }
             if (_secondColumnBox!.Push(_sampled, _sampledOut))
             {
@@ -252,29 +253,19 @@ public sealed class PdqLumaHasher : IDisposable
         }
     }
 
-    /// <summary>Boxes each of the <c>Vector&lt;float&gt;.Count</c> rows of <paramref name="input"/> across, one row per lane.</summary>
-    private void BoxStripAcross(ReadOnlySpan<float> input, Span<float> output)
+    /// <summary>Boxes each of the <c>Vector&lt;float&gt;.Count</c> rows of <paramref name="strip"/> across, one row per lane, in place.</summary>
+    private void BoxStripAcross(Span<float> strip)
     {
-        int lanes = _stripRows;
-        var lanesIn = _lanesIn.AsSpan(0, lanes * _cols);
-        var lanesOut = _lanesOut.AsSpan(0, lanes * _cols);
-        for (int k = 0; k < lanes; k++)
-        {
-            var row = input.Slice(k * _cols, _cols);
-            for (int c = 0; c < row.Length; c++)
-            {
-                lanesIn[(c * lanes) + k] = row[c];
-            }
-        }
-        PdqBoxFilter.Lanes(lanesIn, lanesOut, _cols, _windowAcross);
-        for (int k = 0; k < lanes; k++)
-        {
-            var row = output.Slice(k * _cols, _cols);
-            for (int c = 0; c < row.Length; c++)
-            {
-                row[c] = lanesOut[(c * lanes) + k];
-            }
-        }
+        BoxLanes(strip);
+        PdqTranspose.FromLanes(_lanesOut.AsSpan(0, _stripRows * _cols), strip, _stripRows, _cols);
+    }
+
+    /// <summary>Boxes the rows of <paramref name="strip"/>, leaving the result interleaved in <see cref="_lanesOut"/>.</summary>
+    private void BoxLanes(ReadOnlySpan<float> strip)
+    {
+        var lanesIn = _lanesIn.AsSpan(0, _stripRows * _cols);
+        PdqTranspose.ToLanes(strip, lanesIn, _stripRows, _cols);
+        PdqBoxFilter.Lanes(lanesIn, _lanesOut.AsSpan(0, _stripRows * _cols), _cols, _windowAcross);
     }
 
     /// <summary>Returns the pooled buffers, cleared. Called by <see cref="Finish"/>; call it when abandoning a hash.</summary>

@@ -196,4 +196,44 @@ public class PdqHasherTests
         hasher.AddRow(new float[10]);
         Assert.Throws<InvalidOperationException>(() => hasher.Finish());
     }
+
+    [Theory]
+    [InlineData(PdqLumaRule.L64)]
+    [InlineData(PdqLumaRule.L32)]
+    public void VectorLuma_AgreesWithScalarTwin(PdqLumaRule rule)
+    {
+        // Every 8-bit value in every channel, plus random pixels; 1001 pixels leaves a scalar tail.
+        var random = new Random(3);
+        var rgba = new byte[(256 * 3 + 1001 * 64) * 4];
+        random.NextBytes(rgba);
+        for (int v = 0; v < 256; v++)
+        {
+            for (int ch = 0; ch < 3; ch++)
+            {
+                rgba[(((ch * 256) + v) * 4) + ch] = (byte)v;
+            }
+        }
+        var vector = new float[rgba.Length / 4];
+        var scalar = new float[rgba.Length / 4];
+        PdqLuma.FromRgb(rgba, 4, vector, rule);
+        PdqLuma.FromRgbScalar(rgba, 4, scalar, rule);
+        Assert.Equal(scalar.Select(BitConverter.SingleToInt32Bits), vector.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    [Theory]
+    [InlineData(8, 37)]
+    [InlineData(8, 64)]
+    [InlineData(4, 13)]
+    public void VectorTranspose_AgreesWithScalarTwin(int lanes, int cols)
+    {
+        var rows = Enumerable.Range(0, lanes * cols).Select(i => (float)i).ToArray();
+        var vector = new float[rows.Length];
+        var scalar = new float[rows.Length];
+        PdqTranspose.ToLanes(rows, vector, lanes, cols);
+        PdqTranspose.ToLanesScalar(rows, scalar, lanes, cols);
+        Assert.Equal(scalar, vector);
+        var back = new float[rows.Length];
+        PdqTranspose.FromLanes(vector, back, lanes, cols);
+        Assert.Equal(rows, back);
+    }
 }
