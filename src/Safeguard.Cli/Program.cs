@@ -6,4 +6,5 @@ using Safeguard.Cli;
 var root = new RootCommand("Safeguard: a child-safety engine. Hash and match images, scan text, serve the API.");
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(ReportsCommand.Create());
+root.Subcommands.Add(HashCommand.Create());
 return await CliApp.RunAsync(root, args).ConfigureAwait(false);
