@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Safeguard.Records;
 
@@ -47,7 +48,7 @@ public static class RegulatorBundle
             throw new ArgumentException("the entries are not the chain the report was computed from", nameof(entries));
         }
         var display = new FigureDisplay(ReportVariant.Regulator, report.Options);
-        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteString("format", Format);
         w.WriteNumber("version", Version);
