@@ -106,7 +106,7 @@ public static class RegulatorBundle
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || Str(root, "format", "") != Format)
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != Format)
             {
                 throw new BundleFormatException($"the file is not a regulator bundle (format must be \"{Format}\")");
             }
