@@ -212,9 +212,9 @@ public static class TransparencyEngine
             long confirmed = decided.Count(d => d.Decision.Outcome == DecisionOutcome.Confirm);
             long cleared = decided.Count - confirmed;
             long unreviewed = set.Detections.Count(d =>
-                RecordSet.DetectorKey(d.Record) == detector && p.Contains(d.Record.OccurredAt)
+                p.Contains(d.Record.OccurredAt) && set.KeyOf(d.Record) == detector
                 && !(set.DecisiveByDetection.TryGetValue(d.Record.EventId, out var dec) && dec.OccurredAt < p.To));
-            long escalated = set.Decisions.Count(d => d.Record.Outcome == DecisionOutcome.Escalate && set.DecisionKey(d.Record) == detector && p.Contains(d.Record.OccurredAt));
+            long escalated = set.Decisions.Count(d => d.Record.Outcome == DecisionOutcome.Escalate && p.Contains(d.Record.OccurredAt) && set.DecisionKey(d.Record) == detector);
             Add($"precision.{detector}.confirm-rate", Prec, $"{detector}: confirmed by reviewers (precision)", FigureUnit.Ratio,
                 $"confirmed / (confirmed + cleared), over detections by {detector} whose first confirm-or-clear decision occurredAt is in the period",
                 FigureValue.Ratio(confirmed, confirmed + cleared));
@@ -293,7 +293,7 @@ public static class TransparencyEngine
                 .Distinct()
                 .OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2, StringComparer.Ordinal)
                 .ToList();
-            var detectors = set.Detections.Where(d => InEither(d.Record.OccurredAt)).Select(d => RecordSet.DetectorKey(d.Record))
+            var detectors = set.Detections.Where(d => InEither(d.Record.OccurredAt)).Select(d => set.KeyOf(d.Record))
                 .Concat(set.Decisions.Where(d => InEither(d.Record.OccurredAt)).Select(d => set.DecisionKey(d.Record)))
                 .Distinct(StringComparer.Ordinal)
                 .Order(StringComparer.Ordinal)
@@ -351,7 +351,10 @@ public static class TransparencyEngine
 
         private readonly HashSet<string> _proactiveAppeals = new(StringComparer.Ordinal);
 
-        public static string DetectorKey(DetectionRecord d) => Key(d.Detector ?? Manual, d.DetectorVersion);
+        private readonly Dictionary<DetectionRecord, string> _keys = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>The detector key of a detection, computed once.</summary>
+        public string KeyOf(DetectionRecord d) => _keys[d];
 
         public string DecisionKey(DecisionRecord d)
         {
@@ -433,6 +436,7 @@ public static class TransparencyEngine
         {
             Detections.Add(new(seq, d));
             DetectionById[d.EventId] = d;
+            _keys[d] = Key(d.Detector ?? Manual, d.DetectorVersion);
             FirstDetectionByItem.TryAdd(d.ItemId, d.OccurredAt);
             FirstByItemType.TryAdd((d.ItemId, d.Type), d.OccurredAt);
             FirstByItemSource.TryAdd((d.ItemId, d.Source), d.OccurredAt);
