@@ -7,4 +7,6 @@ var root = new RootCommand("Safeguard: a child-safety engine. Hash and match ima
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(ReportsCommand.Create());
 root.Subcommands.Add(HashCommand.Create());
+root.Subcommands.Add(TransparencyCommand.Create());
+root.Subcommands.Add(OffencesCommand.Create());
 return await CliApp.RunAsync(root, args).ConfigureAwait(false);
