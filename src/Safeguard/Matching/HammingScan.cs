@@ -30,15 +30,9 @@ internal enum ScanKernel
 /// </summary>
 internal static class HammingScan
 {
-    /// <summary>Kernel used when <see cref="ScanKernel.Auto"/> is asked for. Tests set it to cover every path.</summary>
-    internal static ScanKernel Forced { get; set; } = ScanKernel.Auto;
-
+    /// <summary>The kernel that will run for <paramref name="kernel"/> on this CPU.</summary>
     public static ScanKernel Resolve(ScanKernel kernel)
     {
-        if (kernel == ScanKernel.Auto)
-        {
-            kernel = Forced;
-        }
         if (kernel == ScanKernel.Auto)
         {
             return Avx2.IsSupported ? ScanKernel.Vector256
