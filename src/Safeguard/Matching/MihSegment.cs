@@ -260,6 +260,7 @@ internal sealed class MihSegment
                     if ((probes * model.ProbeNs) + (candidates * model.CandidateNs) > budgetNs)
                     {
                         results.RemoveRange(start, results.Count - start);
+                        MatchCounters.Add((long)probes, (long)candidates, 0);
                         return false;
                     }
                     int k = t - 1;
@@ -279,6 +280,7 @@ internal sealed class MihSegment
                 }
             }
         }
+        MatchCounters.Add((long)probes, (long)candidates, 0);
         return true;
     }
 
@@ -416,6 +418,7 @@ internal sealed class MihSegment
 
     private void ScanRange(int from, int to, in QueryWords q, int radius, List<IndexMatch> results)
     {
+        MatchCounters.Add(0, 0, to - from);
         var sink = new LiveSink(_ids, _tombstones, from, results);
         HammingScan.Scan(_codes.AsSpan(from * 4, (to - from) * 4), q, radius, ref sink);
     }

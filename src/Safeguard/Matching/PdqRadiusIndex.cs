@@ -220,7 +220,12 @@ public sealed partial class PdqRadiusIndex : IPdqMatchIndex
     }
 
     /// <inheritdoc/>
-    public void Search(in Hash256 query, int radius, List<IndexMatch> results)
+    public void Search(in Hash256 query, int radius, List<IndexMatch> results) => SearchAll(query, radius, results, scanOnly: false);
+
+    /// <summary>Like <see cref="Search(in Hash256, int, List{IndexMatch})"/> but scans every segment in full: the brute force that benchmarks check against.</summary>
+    public void SearchByScan(in Hash256 query, int radius, List<IndexMatch> results) => SearchAll(query, radius, results, scanOnly: true);
+
+    private void SearchAll(in Hash256 query, int radius, List<IndexMatch> results, bool scanOnly)
     {
         ArgumentNullException.ThrowIfNull(results);
         CheckRadius(radius);
@@ -229,7 +234,14 @@ public sealed partial class PdqRadiusIndex : IPdqMatchIndex
         var q = new QueryWords(query);
         foreach (var segment in state.Segments)
         {
-            SearchSegment(segment, q, radius, results);
+            if (scanOnly)
+            {
+                segment.Scan(q, radius, results, _options.ScanThreads);
+            }
+            else
+            {
+                SearchSegment(segment, q, radius, results);
+            }
         }
         foreach (var frozen in state.Frozen)
         {
