@@ -2,6 +2,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Safeguard.Matching;
 
@@ -229,6 +230,9 @@ internal sealed class MihSegment
             maxRadius = Math.Max(maxRadius, pieceRadius[j]);
         }
         Span<int> positions = stackalloc int[Math.Max(1, maxRadius)];
+        Span<ulong> flips = stackalloc ulong[TableProbe.BatchSize];
+        var scratch = new TableProbe.Scratch(stackalloc int[TableProbe.BatchSize], stackalloc int[TableProbe.BatchSize], stackalloc int[TableProbe.BatchSize], stackalloc ulong[TableProbe.BatchSize]);
+        int pending = 0;
         double probes = 0;
         double candidates = 0;
         ReadOnlySpan<ulong> codes = _codes;
@@ -255,13 +259,16 @@ internal sealed class MihSegment
                     {
                         flip |= 1UL << positions[i];
                     }
-                    probes++;
-                    candidates += table.Probe(flip, codes, q, radius, pieceRadius, results);
-                    if ((probes * model.ProbeNs) + (candidates * model.CandidateNs) > budgetNs)
+                    flips[pending++] = flip;
+                    if (pending == flips.Length)
                     {
-                        results.RemoveRange(start, results.Count - start);
-                        MatchCounters.Add((long)probes, (long)candidates, 0);
-                        return false;
+                        probes += pending;
+                        candidates += table.ProbeBatch(flips, codes, q, radius, pieceRadius, results, scratch);
+                        pending = 0;
+                        if (OverBudget(probes, candidates, model, budgetNs))
+                        {
+                            return Abandon(results, start, probes, candidates);
+                        }
                     }
                     int k = t - 1;
                     while (k >= 0 && positions[k] == length - t + k)
@@ -279,9 +286,29 @@ internal sealed class MihSegment
                     }
                 }
             }
+            if (pending > 0)
+            {
+                probes += pending;
+                candidates += table.ProbeBatch(flips[..pending], codes, q, radius, pieceRadius, results, scratch);
+                pending = 0;
+                if (OverBudget(probes, candidates, model, budgetNs))
+                {
+                    return Abandon(results, start, probes, candidates);
+                }
+            }
         }
         MatchCounters.Add((long)probes, (long)candidates, 0);
         return true;
+    }
+
+    private static bool OverBudget(double probes, double candidates, MatchCostModel model, double budgetNs) =>
+        (probes * model.ProbeNs) + (candidates * model.CandidateNs) > budgetNs;
+
+    private static bool Abandon(List<IndexMatch> results, int start, double probes, double candidates)
+    {
+        results.RemoveRange(start, results.Count - start);
+        MatchCounters.Add((long)probes, (long)candidates, 0);
+        return false;
     }
 
     /// <summary>The probes of one table for one query.</summary>
@@ -314,27 +341,87 @@ internal sealed class MihSegment
             _residual = segment._residuals[table];
         }
 
-        /// <summary>Probes the key that differs from the query's piece in <paramref name="flip"/>; returns the ids visited.</summary>
-        public int Probe(ulong flip, ReadOnlySpan<ulong> codes, in QueryWords q, int radius, ReadOnlySpan<int> pieceRadius, List<IndexMatch> results)
+        /// <summary>Keys probed together, so their memory reads overlap (spec §7.4).</summary>
+        public const int BatchSize = 128;
+
+        /// <summary>Per-batch working space on the caller's stack.</summary>
+        public readonly ref struct Scratch(Span<int> lo, Span<int> hi, Span<int> candidates, Span<ulong> candidateFlips)
         {
-            ulong key = _queryPiece ^ flip;
-            int prefix = (int)(key >> _shift);
-            int lo = (int)_directory[prefix];
-            int hi = (int)_directory[prefix + 1];
-            if (lo == hi)
+            public readonly Span<int> Lo = lo;
+            public readonly Span<int> Hi = hi;
+            public readonly Span<int> Candidates = candidates;
+
+            /// <summary>The key offset each candidate was found under.</summary>
+            public readonly Span<ulong> CandidateFlips = candidateFlips;
+        }
+
+        /// <summary>
+        /// Probes the keys that differ from the query's piece in <paramref name="flips"/>, in three
+        /// passes that each prefetch what the next reads: directory slots, then bucket starts, then
+        /// codes. Returns the table entries visited.
+        /// </summary>
+        public unsafe int ProbeBatch(ReadOnlySpan<ulong> flips, ReadOnlySpan<ulong> codes, in QueryWords q, int radius, ReadOnlySpan<int> pieceRadius, List<IndexMatch> results, Scratch scratch)
+        {
+            bool prefetch = Sse.IsSupported;
+            ref uint dir = ref MemoryMarshal.GetReference(_directory);
+            for (int i = 0; prefetch && i < flips.Length; i++)
             {
-                return 0;
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref dir, (int)((_queryPiece ^ flips[i]) >> _shift))));
             }
-            byte wanted = (byte)((key >> _residualShift) & _residualMask);
             bool filter = !_residual.IsEmpty;
-            var layout = _segment.Layout;
-            for (int k = lo; k < hi; k++)
+            for (int i = 0; i < flips.Length; i++)
             {
-                if (filter && _residual[k] != wanted)
+                int prefix = (int)((_queryPiece ^ flips[i]) >> _shift);
+                int lo = (int)Unsafe.Add(ref dir, prefix);
+                scratch.Lo[i] = lo;
+                scratch.Hi[i] = (int)Unsafe.Add(ref dir, prefix + 1);
+                if (prefetch && scratch.Hi[i] > lo)
                 {
-                    continue;
+                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in _ids[lo])));
+                    if (filter)
+                    {
+                        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in _residual[lo])));
+                    }
                 }
-                int local = (int)_ids[k];
+            }
+            int visited = 0;
+            int pending = 0;
+            var candidates = scratch.Candidates;
+            for (int i = 0; i < flips.Length; i++)
+            {
+                int lo = scratch.Lo[i], hi = scratch.Hi[i];
+                visited += hi - lo;
+                byte wanted = (byte)(((_queryPiece ^ flips[i]) >> _residualShift) & _residualMask);
+                for (int k = lo; k < hi; k++)
+                {
+                    if (filter && _residual[k] != wanted)
+                    {
+                        continue;
+                    }
+                    int local = (int)_ids[k];
+                    if (prefetch)
+                    {
+                        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in codes[local * 4])));
+                    }
+                    candidates[pending] = local;
+                    scratch.CandidateFlips[pending] = flips[i];
+                    if (++pending == candidates.Length)
+                    {
+                        Verify(candidates, scratch.CandidateFlips, codes, q, radius, pieceRadius, results);
+                        pending = 0;
+                    }
+                }
+            }
+            Verify(candidates[..pending], scratch.CandidateFlips, codes, q, radius, pieceRadius, results);
+            return visited;
+        }
+
+        private void Verify(ReadOnlySpan<int> locals, ReadOnlySpan<ulong> flips, ReadOnlySpan<ulong> codes, in QueryWords q, int radius, ReadOnlySpan<int> pieceRadius, List<IndexMatch> results)
+        {
+            var layout = _segment.Layout;
+            for (int n = 0; n < locals.Length; n++)
+            {
+                int local = locals[n];
                 ref ulong c = ref Unsafe.Add(ref MemoryMarshal.GetReference(codes), local * 4);
                 ulong x0 = c ^ q.W0, x1 = Unsafe.Add(ref c, 1) ^ q.W1, x2 = Unsafe.Add(ref c, 2) ^ q.W2, x3 = Unsafe.Add(ref c, 3) ^ q.W3;
                 int d = BitOperations.PopCount(x0) + BitOperations.PopCount(x1) + BitOperations.PopCount(x2) + BitOperations.PopCount(x3);
@@ -342,8 +429,9 @@ internal sealed class MihSegment
                 {
                     continue;
                 }
-                // Another key of this table that shares directory and residual bits reaches the same id.
-                if (!_exact && MihLayout.Extract(x0, x1, x2, x3, layout.Offset(_table), layout.Length(_table)) != flip)
+                // Another key of this table that shares directory and residual bits reaches the same id:
+                // report it only under the key that is its exact piece value.
+                if (!_exact && MihLayout.Extract(x0, x1, x2, x3, layout.Offset(_table), layout.Length(_table)) != flips[n])
                 {
                     continue;
                 }
@@ -353,7 +441,6 @@ internal sealed class MihSegment
                 }
                 _segment.Emit(local, d, results);
             }
-            return hi - lo;
         }
 
         /// <summary>The first-admitting-table rule (spec §7.3): report a match only from the first table that admits it.</summary>
