@@ -171,7 +171,12 @@ internal sealed class MihSegment
         return (heads, groups);
     }
 
-    /// <summary>One counting sort: count prefixes, prefix-sum into the directory, scatter ids and residual bytes.</summary>
+    /// <summary>
+    /// Sorts the heads by piece prefix and fills the directory, table ids and residual bytes. Each
+    /// head becomes a 64-bit key (prefix in bits 40–63, residual byte in 32–39, local index in 0–31)
+    /// sorted by a stable LSD radix sort of at most 12 bits per pass: sequential streams instead
+    /// of one random write per entry into a directory-sized counter array.
+    /// </summary>
     private static void BuildTable(ulong[] codes, int[] heads, MihLayout layout, int j, out uint[] directory, out uint[] ids, out byte[]? residual)
     {
         int offset = layout.Offset(j);
@@ -181,32 +186,54 @@ internal sealed class MihSegment
         int residualBits = layout.ResidualBits(j);
         int residualShift = shift - residualBits;
         ulong residualMask = (1UL << residualBits) - 1;
-        directory = new uint[(1 << dirBits) + 1];
-        var prefixes = GC.AllocateUninitializedArray<uint>(heads.Length);
-        for (int k = 0; k < heads.Length; k++)
+        int n = heads.Length;
+        var keys = GC.AllocateUninitializedArray<ulong>(n);
+        for (int k = 0; k < n; k++)
         {
             int b = heads[k] * 4;
-            uint prefix = (uint)(MihLayout.Extract(codes[b], codes[b + 1], codes[b + 2], codes[b + 3], offset, length) >> shift);
-            prefixes[k] = prefix;
-            directory[prefix + 1]++;
+            ulong piece = MihLayout.Extract(codes[b], codes[b + 1], codes[b + 2], codes[b + 3], offset, length);
+            keys[k] = ((piece >> shift) << 40) | (((piece >> residualShift) & residualMask) << 32) | (uint)heads[k];
+        }
+        int passes = (dirBits + 11) / 12;
+        int digitBits = (dirBits + passes - 1) / passes;
+        var spare = GC.AllocateUninitializedArray<ulong>(n);
+        var counts = new int[1 << digitBits];
+        for (int pass = 0; pass < passes; pass++)
+        {
+            int digitShift = 40 + (pass * digitBits);
+            ulong digitMask = (ulong)counts.Length - 1;
+            Array.Clear(counts);
+            foreach (ulong key in keys)
+            {
+                counts[(int)((key >> digitShift) & digitMask)]++;
+            }
+            int sum = 0;
+            for (int d = 0; d < counts.Length; d++)
+            {
+                (counts[d], sum) = (sum, sum + counts[d]);
+            }
+            foreach (ulong key in keys)
+            {
+                spare[counts[(int)((key >> digitShift) & digitMask)]++] = key;
+            }
+            (keys, spare) = (spare, keys);
+        }
+        directory = new uint[(1 << dirBits) + 1];
+        ids = GC.AllocateUninitializedArray<uint>(n);
+        residual = residualBits > 0 ? GC.AllocateUninitializedArray<byte>(n) : null;
+        for (int k = 0; k < n; k++)
+        {
+            ulong key = keys[k];
+            directory[(key >> 40) + 1]++;
+            ids[k] = (uint)key;
+            if (residual is not null)
+            {
+                residual[k] = (byte)(key >> 32);
+            }
         }
         for (int p = 1; p < directory.Length; p++)
         {
             directory[p] += directory[p - 1];
-        }
-        var cursor = directory.AsSpan(0, directory.Length - 1).ToArray();
-        ids = GC.AllocateUninitializedArray<uint>(heads.Length);
-        residual = residualBits > 0 ? GC.AllocateUninitializedArray<byte>(heads.Length) : null;
-        for (int k = 0; k < heads.Length; k++)
-        {
-            uint pos = cursor[prefixes[k]]++;
-            ids[pos] = (uint)heads[k];
-            if (residual is not null)
-            {
-                int b = heads[k] * 4;
-                ulong piece = MihLayout.Extract(codes[b], codes[b + 1], codes[b + 2], codes[b + 3], offset, length);
-                residual[pos] = (byte)((piece >> residualShift) & residualMask);
-            }
         }
     }
 
