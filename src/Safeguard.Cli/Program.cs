@@ -9,4 +9,7 @@ root.Subcommands.Add(ReportsCommand.Create());
 root.Subcommands.Add(HashCommand.Create());
 root.Subcommands.Add(TransparencyCommand.Create());
 root.Subcommands.Add(OffencesCommand.Create());
+root.Subcommands.Add(MatchCommand.Create());
+BenchIndexCommand.AddTo(root);
+BenchIndexCommand.AddTo(root);
 return await CliApp.RunAsync(root, args).ConfigureAwait(false);
