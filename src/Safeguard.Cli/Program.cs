@@ -11,5 +11,4 @@ root.Subcommands.Add(TransparencyCommand.Create());
 root.Subcommands.Add(OffencesCommand.Create());
 root.Subcommands.Add(MatchCommand.Create());
 BenchIndexCommand.AddTo(root);
-BenchIndexCommand.AddTo(root);
 return await CliApp.RunAsync(root, args).ConfigureAwait(false);
