@@ -333,8 +333,18 @@ internal sealed class KeywordScanner
                 best[key] = view;
             }
         }
+        // Within one token, an entry is reported at its strictest view only.
+        var strictest = new Dictionary<int, int>();
+        foreach (var ((entry, _, _), view) in best)
+        {
+            strictest[entry] = Math.Min(view, strictest.GetValueOrDefault(entry, int.MaxValue));
+        }
         foreach (var ((entry, start, stop), view) in best)
         {
+            if (view != strictest[entry])
+            {
+                continue;
+            }
             if (_seen.Add((entry, start, stop)))
             {
                 _hits.Add(new RawKeywordHit(entry, view, KeywordCandidateKind.Substring, start, stop));
