@@ -72,7 +72,7 @@ public static class UnicodeNormalizer
             {
                 if (segment.Count > 0)
                 {
-                    Flush(segment, tables, compose, output, removeInvisible);
+                    Flush(segment, tables, compose, output);
                 }
                 output.Append(removeInvisible && (c < ' ' || c >= '\u007F') ? ' ' : c, offset + i, offset + i + 1);
                 i++;
@@ -88,19 +88,32 @@ public static class UnicodeNormalizer
             if (segment.Count >= 64 && tables.IsInertStarter(cp))
             {
                 // Nothing before this char can compose with it or reorder past it: keep the buffer small.
-                Flush(segment, tables, compose, output, removeInvisible);
+                Flush(segment, tables, compose, output);
             }
-            Decompose(cp, offset + i, offset + i + width, compat, tables, segment);
+            Decompose(cp, offset + i, offset + i + width, compat, tables, segment, removeInvisible);
             i += width;
         }
         if (segment.Count > 0)
         {
-            Flush(segment, tables, compose, output, removeInvisible);
+            Flush(segment, tables, compose, output);
         }
     }
 
-    private static void Decompose(int cp, int start, int end, bool compat, Tables tables, List<Item> segment)
+    private static void Decompose(int cp, int start, int end, bool compat, Tables tables, List<Item> segment, bool removeInvisible)
     {
+        if (removeInvisible)
+        {
+            // Removed before composition, so "c", ZWSP, U+0301 composes to "ć" exactly as "c", U+0301 does.
+            if (TextCharacters.IsDefaultIgnorable(cp))
+            {
+                return;
+            }
+            if (TextCharacters.IsControl(cp))
+            {
+                segment.Add(new Item(' ', 0, start, end));
+                return;
+            }
+        }
         if (cp is >= SBase and < SBase + SCount)
         {
             int s = cp - SBase;
@@ -128,11 +141,14 @@ public static class UnicodeNormalizer
         }
         foreach (int m in mapping)
         {
-            segment.Add(new Item(m, tables.CombiningClass(m), start, end));
+            if (!(removeInvisible && TextCharacters.IsDefaultIgnorable(m)))
+            {
+                segment.Add(new Item(m, tables.CombiningClass(m), start, end));
+            }
         }
     }
 
-    private static void Flush(List<Item> segment, Tables tables, bool compose, MappedText output, bool removeInvisible)
+    private static void Flush(List<Item> segment, Tables tables, bool compose, MappedText output)
     {
         Reorder(segment);
         int count = compose ? Compose(segment, tables) : segment.Count;
@@ -140,18 +156,6 @@ public static class UnicodeNormalizer
         for (int k = 0; k < count; k++)
         {
             var item = segment[k];
-            if (removeInvisible)
-            {
-                if (TextCharacters.IsDefaultIgnorable(item.CodePoint))
-                {
-                    continue;
-                }
-                if (TextCharacters.IsControl(item.CodePoint))
-                {
-                    output.Append(' ', item.Start, item.End);
-                    continue;
-                }
-            }
             if (item.CodePoint < 0x10000)
             {
                 output.Append((char)item.CodePoint, item.Start, item.End);

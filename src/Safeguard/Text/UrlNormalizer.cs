@@ -341,6 +341,18 @@ public static class UrlNormalizer
             error = "the host has an empty label";
             return false;
         }
+        if (h.StartsWith("xn--", StringComparison.Ordinal) || h.Contains(".xn--", StringComparison.Ordinal))
+        {
+            try
+            {
+                _ = s_idn.GetUnicode(h);
+            }
+            catch (ArgumentException)
+            {
+                error = "a punycode (xn--) label is not valid";
+                return false;
+            }
+        }
         host = h;
         error = null;
         return true;
