@@ -44,9 +44,9 @@ internal readonly record struct RawKeywordHit(int EntryIndex, int View, KeywordC
 
 /// <summary>
 /// The compiled keyword lexicon. Whole-candidate entries live in a hash table keyed by a
-/// polynomial hash of each view form, so one candidate costs four probes however many entries
-/// there are; the scanner computes candidate hashes incrementally (joins are combined from token
-/// hashes without copying text) and confirms every table hit against <see cref="KeywordNormalizer"/>.
+/// polynomial hash of their collapsed view (V4), so one candidate costs one probe however many
+/// entries there are; the scanner computes candidate hashes incrementally (joins are combined from
+/// token hashes without copying text) and confirms every table hit against <see cref="KeywordNormalizer"/>.
 /// Substring entries use one Aho–Corasick automaton per view. Immutable; safe for concurrent scans.
 /// </summary>
 internal sealed class KeywordMatcher
@@ -66,6 +66,8 @@ internal sealed class KeywordMatcher
     public KeywordMatcher(IReadOnlyList<KeywordEntry> entries)
     {
         _entries = [.. entries];
+        // Views are nested functions (V2 = f(V1), V3 = g(V2), V4 = h(V3)), so any match in any view
+        // implies equal collapsed views: one V4 probe per candidate decides whether to look closer.
         var forms = new Dictionary<ulong, List<int>>();
         var substringForms = new List<string>[5];
         var substringIds = new List<int>[5];
@@ -76,26 +78,21 @@ internal sealed class KeywordMatcher
         }
         foreach (var entry in _entries)
         {
-            for (int view = 1; view <= entry.MaxView; view++)
+            if (entry.Substring)
             {
-                string form = entry.Views[view];
-                if (form.Length == 0)
+                for (int view = 1; view <= entry.MaxView; view++)
                 {
-                    continue;
-                }
-                if (entry.Substring)
-                {
-                    substringForms[view].Add(form);
+                    substringForms[view].Add(entry.Views[view]);
                     substringIds[view].Add(entry.Index);
-                    continue;
                 }
-                ulong key = Key(HashOf(form), view);
-                if (!forms.TryGetValue(key, out var list))
-                {
-                    forms[key] = list = [];
-                }
-                list.Add((entry.Index * 4) + (view - 1));
+                continue;
             }
+            ulong key = Key(HashOf(entry.Views.Collapsed));
+            if (!forms.TryGetValue(key, out var list))
+            {
+                forms[key] = list = [];
+            }
+            list.Add(entry.Index);
         }
         int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, forms.Count * 2));
         _keys = new ulong[capacity];
@@ -144,14 +141,14 @@ internal sealed class KeywordMatcher
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong Key(ulong hash, int view)
+    internal static ulong Key(ulong hash)
     {
-        ulong k = (hash ^ ((ulong)view * 0x9E3779B97F4A7C15UL)) * 0xD6E8FEB86659FD93UL;
+        ulong k = hash * 0xD6E8FEB86659FD93UL;
         k ^= k >> 32;
         return k == 0 ? 1 : k;
     }
 
-    /// <summary>References (entry*4 + view-1) stored under <paramref name="key"/>, or null.</summary>
+    /// <summary>Entries whose collapsed view hashes to <paramref name="key"/>, or null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int[]? Lookup(ulong key)
     {
@@ -261,22 +258,4 @@ internal struct ViewHash
         };
         return Concat(a, tail);
     }
-}
-
-/// <summary>The four view hashes of one candidate.</summary>
-internal struct CandidateHashes
-{
-    public ViewHash V1, V2, V3, V4;
-
-    public static CandidateHashes Empty => new() { V1 = ViewHash.Empty, V2 = ViewHash.Empty, V3 = ViewHash.Empty, V4 = ViewHash.Empty };
-
-    public static CandidateHashes Concat(in CandidateHashes a, in CandidateHashes b) => new()
-    {
-        V1 = ViewHash.Concat(a.V1, b.V1),
-        V2 = ViewHash.Concat(a.V2, b.V2),
-        V3 = ViewHash.Concat(a.V3, b.V3),
-        V4 = ViewHash.ConcatCollapsing(a.V4, b.V4),
-    };
-
-    public readonly ViewHash Get(int view) => view switch { 1 => V1, 2 => V2, 3 => V3, _ => V4 };
 }

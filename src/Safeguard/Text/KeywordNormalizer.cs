@@ -186,6 +186,26 @@ public static class KeywordNormalizer
     /// <summary>The ASCII part of the skeleton table (char → prototype), for the scanner's fast path.</summary>
     internal static string? AsciiSkeleton(char c) => c < 128 && s_confusables.Value.TryGetValue(c, out var t) ? t : null;
 
+    /// <summary>
+    /// Skeleton of a lower-case char that normalisation leaves alone: true with its prototype (null
+    /// when the char is its own prototype); false when the prototype would need normalising again.
+    /// </summary>
+    internal static bool TrySkeletonOfInert(char c, out string? target)
+    {
+        if (!s_confusables.Value.TryGetValue(c, out target))
+        {
+            return true;
+        }
+        foreach (char t in target)
+        {
+            if (!UnicodeNormalizer.IsInert(t) || char.IsUpper(t))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>The leet representative of an ASCII char (itself when it has no class).</summary>
     internal static char LeetOf(char c) => c < 128 ? s_leet.Value[c] : c;
 

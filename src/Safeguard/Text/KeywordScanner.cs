@@ -35,7 +35,7 @@ internal sealed class KeywordScanner
 
     // The current run of one-character tokens.
     private readonly StringBuilder _run = new();
-    private CandidateHashes _runHashes = CandidateHashes.Empty;
+    private CandidateHash _runHashes = CandidateHash.Empty;
     private int _runCount;
     private int _runStart;
     private int _runEnd;
@@ -130,7 +130,7 @@ internal sealed class KeywordScanner
         ref var token = ref _current;
         token.Start = _starts[0];
         token.End = _ends[_length - 1];
-        token.Full = ComputeHashes(span, _ascii);
+        token.Full = ComputeHash(span, _ascii);
         token.Length = _length;
         int innerFrom = 0;
         int innerTo = _length;
@@ -147,7 +147,7 @@ internal sealed class KeywordScanner
         token.HasEdges = innerFrom > 0 || innerTo < _length;
         if (token.HasEdges)
         {
-            token.Inner = ComputeHashes(span[innerFrom..innerTo], _ascii);
+            token.Inner = ComputeHash(span[innerFrom..innerTo], _ascii);
             token.InnerStart = innerTo > innerFrom ? _starts[innerFrom] : token.Start;
             token.InnerEnd = innerTo > innerFrom ? _ends[innerTo - 1] : token.Start;
         }
@@ -160,7 +160,7 @@ internal sealed class KeywordScanner
 
         // Candidates that are the token itself.
         Probe(token.Full, KeywordCandidateKind.Token, token.Start, token.End, parts: 1, inner: false);
-        if (token.HasEdges && token.Inner.V1.Length > 0)
+        if (token.HasEdges && token.Inner.Length1 > 0)
         {
             Probe(token.Inner, KeywordCandidateKind.Stripped, token.InnerStart, token.InnerEnd, parts: 1, inner: true);
         }
@@ -172,20 +172,20 @@ internal sealed class KeywordScanner
         // Joins with the previous one or two tokens.
         if (_previousCount >= 1)
         {
-            var join2 = CandidateHashes.Concat(_prev1.Full, token.Full);
+            var join2 = CandidateHash.Concat(_prev1.Full, token.Full);
             Probe(join2, KeywordCandidateKind.Join, _prev1.Start, token.End, parts: 2, inner: false);
             if (_prev1.HasEdges || token.HasEdges)
             {
-                var inner2 = CandidateHashes.Concat(_prev1.Inner, token.Inner);
+                var inner2 = CandidateHash.Concat(_prev1.Inner, token.Inner);
                 Probe(inner2, KeywordCandidateKind.Join, _prev1.InnerStart, token.InnerEnd, parts: 2, inner: true);
             }
             if (_previousCount >= 2)
             {
-                var join3 = CandidateHashes.Concat(_prev2.Full, join2);
+                var join3 = CandidateHash.Concat(_prev2.Full, join2);
                 Probe(join3, KeywordCandidateKind.Join, _prev2.Start, token.End, parts: 3, inner: false);
                 if (_prev2.HasEdges || token.HasEdges)
                 {
-                    var inner3 = CandidateHashes.Concat(CandidateHashes.Concat(_prev2.Inner, _prev1.Full), token.Inner);
+                    var inner3 = CandidateHash.Concat(CandidateHash.Concat(_prev2.Inner, _prev1.Full), token.Inner);
                     Probe(inner3, KeywordCandidateKind.Join, _prev2.InnerStart, token.InnerEnd, parts: 3, inner: true);
                 }
             }
@@ -198,9 +198,9 @@ internal sealed class KeywordScanner
             {
                 _runStart = token.Start;
                 _run.Clear();
-                _runHashes = CandidateHashes.Empty;
+                _runHashes = CandidateHash.Empty;
             }
-            _runHashes = CandidateHashes.Concat(_runHashes, token.Full);
+            _runHashes = CandidateHash.Concat(_runHashes, token.Full);
             _run.Append(span);
             _runEnd = token.End;
             _runCount++;
@@ -233,37 +233,33 @@ internal sealed class KeywordScanner
     }
 
     // parts: 1–3 for the current token and its predecessors; 0 for the squeezed run.
-    private void Probe(in CandidateHashes hashes, KeywordCandidateKind kind, int start, int end, int parts, bool inner)
+    private void Probe(in CandidateHash hash, KeywordCandidateKind kind, int start, int end, int parts, bool inner)
     {
         bool composite = parts != 1;
-        if (composite && hashes.V1.Length < KeywordNormalizer.ShortEntryLength)
+        if (composite && hash.Length1 < KeywordNormalizer.ShortEntryLength)
         {
             return; // only long entries match composites, and their V1 is at least that long
         }
-        KeywordViews? views = null;
-        for (int view = 1; view <= 4; view++)
+        var refs = _matcher.Lookup(KeywordMatcher.Key(hash.V4.H));
+        if (refs is null)
         {
-            var refs = _matcher.Lookup(KeywordMatcher.Key(hashes.Get(view).H, view));
-            if (refs is null)
+            return;
+        }
+        // The collapsed views agree; the reference pipeline finds the strictest view that matches.
+        var views = KeywordNormalizer.ViewsOfBase(CandidateText(parts, inner));
+        foreach (int index in refs)
+        {
+            var entry = _matcher[index];
+            if (composite && entry.IsShort)
             {
                 continue;
             }
-            foreach (int r in refs)
+            for (int view = 1; view <= entry.MaxView; view++)
             {
-                if ((r & 3) != view - 1)
-                {
-                    continue;
-                }
-                var entry = _matcher[r >> 2];
-                if ((composite && entry.IsShort) || _candidateMatches.Exists(m => m.Entry == entry.Index))
-                {
-                    continue;
-                }
-                // Hashes only find candidates; the reference pipeline decides.
-                views ??= KeywordNormalizer.ViewsOfBase(CandidateText(parts, inner));
                 if (string.Equals(views[view], entry.Views[view], StringComparison.Ordinal))
                 {
                     _candidateMatches.Add((entry.Index, view));
+                    break;
                 }
             }
         }
@@ -352,57 +348,80 @@ internal sealed class KeywordScanner
         }
     }
 
-    /// <summary>The four view hashes of a lower-cased V1 string.</summary>
-    private static CandidateHashes ComputeHashes(ReadOnlySpan<char> v1, bool ascii)
+    /// <summary>The collapsed-view hash and base-view length of a lower-cased V1 string.</summary>
+    private static CandidateHash ComputeHash(ReadOnlySpan<char> v1, bool ascii)
     {
-        var h = CandidateHashes.Empty;
+        var h = CandidateHash.Empty;
+        h.Length1 = v1.Length;
         if (ascii)
         {
             var t = s_ascii;
             foreach (char c in v1)
             {
-                h.V1.Append(c);
-                char s1 = t.Skeleton1[c];
-                h.V2.Append(s1);
-                char l1 = t.Leet[s1];
-                h.V3.Append(l1);
-                h.V4.AppendCollapsing(l1);
-                char s2 = t.Skeleton2[c];
-                if (s2 != '\0')
+                h.V4.AppendCollapsing(t.Final1[c]);
+                char second = t.Final2[c];
+                if (second != '\0')
                 {
-                    h.V2.Append(s2);
-                    char l2 = t.Leet[s2];
-                    h.V3.Append(l2);
-                    h.V4.AppendCollapsing(l2);
+                    h.V4.AppendCollapsing(second);
                 }
             }
             return h;
         }
-        var views = KeywordNormalizer.ViewsOfBase(new string(v1));
-        foreach (char c in views.Base)
+        // Letters of other scripts: without decompositions, the skeleton maps char by char.
+        var fallback = h;
+        foreach (char c in v1)
         {
-            h.V1.Append(c);
-        }
-        foreach (char c in views.Skeleton)
-        {
-            h.V2.Append(c);
-        }
-        foreach (char c in views.Leet)
-        {
-            h.V3.Append(c);
-        }
-        foreach (char c in views.Collapsed)
-        {
-            h.V4.Append(c);
+            if (c < 128)
+            {
+                h.V4.AppendCollapsing(s_ascii.Final1[c]);
+                if (s_ascii.Final2[c] != '\0')
+                {
+                    h.V4.AppendCollapsing(s_ascii.Final2[c]);
+                }
+                continue;
+            }
+            if (!UnicodeNormalizer.IsInert(c) || !KeywordNormalizer.TrySkeletonOfInert(c, out string? target))
+            {
+                h = fallback;
+                foreach (char f in KeywordNormalizer.ViewsOfBase(new string(v1)).Collapsed)
+                {
+                    h.V4.Append(f);
+                }
+                return h;
+            }
+            if (target is null)
+            {
+                h.V4.AppendCollapsing(c);
+                continue;
+            }
+            foreach (char t in target)
+            {
+                h.V4.AppendCollapsing(KeywordNormalizer.LeetOf(t));
+            }
         }
         return h;
+    }
+
+    /// <summary>What a candidate needs for its table probe: the collapsed-view hash and the base-view length.</summary>
+    private struct CandidateHash
+    {
+        public ViewHash V4;
+        public int Length1;
+
+        public static CandidateHash Empty => new() { V4 = ViewHash.Empty };
+
+        public static CandidateHash Concat(in CandidateHash a, in CandidateHash b) => new()
+        {
+            V4 = ViewHash.ConcatCollapsing(a.V4, b.V4),
+            Length1 = a.Length1 + b.Length1,
+        };
     }
 
     private struct TokenInfo
     {
         public int Start, End, InnerStart, InnerEnd, Length, InnerFrom, InnerTo;
         public bool HasEdges;
-        public CandidateHashes Full, Inner;
+        public CandidateHash Full, Inner;
         public char[] Chars;
     }
 
@@ -411,9 +430,10 @@ internal sealed class KeywordScanner
     {
         public readonly bool[] IsToken = new bool[128];
         public readonly char[] Lower = new char[128];
-        public readonly char[] Skeleton1 = new char[128];
-        public readonly char[] Skeleton2 = new char[128];
-        public readonly char[] Leet = new char[128];
+
+        // The leet representative of each char of the ASCII char's skeleton (at most two chars).
+        public readonly char[] Final1 = new char[128];
+        public readonly char[] Final2 = new char[128];
 
         public AsciiTables()
         {
@@ -423,9 +443,8 @@ internal sealed class KeywordScanner
                 IsToken[i] = KeywordNormalizer.IsAsciiTokenChar(c);
                 Lower[i] = char.ToLowerInvariant(c);
                 string? sk = KeywordNormalizer.AsciiSkeleton(c);
-                Skeleton1[i] = sk is null ? c : sk[0];
-                Skeleton2[i] = sk is { Length: > 1 } ? sk[1] : '\0';
-                Leet[i] = KeywordNormalizer.LeetOf(c);
+                Final1[i] = KeywordNormalizer.LeetOf(sk is null ? c : sk[0]);
+                Final2[i] = sk is { Length: > 1 } ? KeywordNormalizer.LeetOf(sk[1]) : '\0';
                 if (sk is { Length: > 2 } || (sk is not null && sk.Any(ch => ch >= 128)))
                 {
                     throw new InvalidDataException("confusables.txt: the fast path expects ASCII targets of at most two chars for ASCII sources");

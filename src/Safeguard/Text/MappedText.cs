@@ -28,6 +28,9 @@ internal sealed class MappedText : IDisposable
 
     public char this[int index] => _chars[index];
 
+    /// <summary>The underlying buffers (valid up to <see cref="Length"/>), for views that borrow them without copying.</summary>
+    internal (char[] Chars, int[] Starts, int[] Ends) Buffers => (_chars, _starts, _ends);
+
     /// <summary>Start (inclusive) in the original text of the char at <paramref name="index"/>.</summary>
     public int StartOf(int index) => _starts[index];
 

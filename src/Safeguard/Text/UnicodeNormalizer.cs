@@ -32,6 +32,9 @@ public static class UnicodeNormalizer
     /// <summary>The Unicode version of the bundled normalisation data.</summary>
     public static string UnicodeVersion => s_tables.Value.Version;
 
+    /// <summary>True when NFD and NFKC leave <paramref name="c"/> alone and it never combines with a neighbour.</summary>
+    internal static bool IsInert(char c) => c < '\u00A0' || s_tables.Value.InertBmp[c];
+
     /// <summary>Returns <paramref name="text"/> in the requested form.</summary>
     public static string Normalize(string text, NormalizationKind kind)
     {
@@ -68,13 +71,16 @@ public static class UnicodeNormalizer
         while (i < text.Length)
         {
             char c = text[i];
-            if (c < '\u00A0' && (i + 1 == text.Length || text[i + 1] < '\u0300'))
+            if ((c < '\u00A0' || (tables.InertBmp[c] && !(removeInvisible && TextCharacters.IsDefaultIgnorable(c))))
+                && (i + 1 == text.Length || text[i + 1] < '\u0300'
+                    || (tables.InertBmp[text[i + 1]] && !(removeInvisible && TextCharacters.IsDefaultIgnorable(text[i + 1])))))
             {
+                // Nothing to decompose, reorder or compose here: copy (most text takes this path).
                 if (segment.Count > 0)
                 {
                     Flush(segment, tables, compose, output);
                 }
-                output.Append(removeInvisible && (c < ' ' || c >= '\u007F') ? ' ' : c, offset + i, offset + i + 1);
+                output.Append(removeInvisible && (c < ' ' || c is >= '\u007F' and < '\u00A0') ? ' ' : c, offset + i, offset + i + 1);
                 i++;
                 continue;
             }
@@ -281,6 +287,9 @@ public static class UnicodeNormalizer
 
         public required HashSet<int> ComposableSeconds { get; init; }
 
+        /// <summary>BMP chars that NFD/NFKC leave alone and that never interact with a neighbour.</summary>
+        public bool[] InertBmp { get; } = new bool[0x10000];
+
         public byte CombiningClass(int cp) => cp < 0x300 ? (byte)0 : Ccc.GetValueOrDefault(cp);
 
         /// <summary>A starter with no decomposition that never composes with what precedes it.</summary>
@@ -334,7 +343,12 @@ public static class UnicodeNormalizer
             {
                 seconds.Add((int)(key & 0x1FFFFF));
             }
-            return new Tables { Version = version, Canonical = canonical, Compatibility = compat, Ccc = ccc, Compositions = compositions, ComposableSeconds = seconds };
+            var tables = new Tables { Version = version, Canonical = canonical, Compatibility = compat, Ccc = ccc, Compositions = compositions, ComposableSeconds = seconds };
+            for (int cp = 0xA0; cp < 0x10000; cp++)
+            {
+                tables.InertBmp[cp] = !char.IsSurrogate((char)cp) && tables.IsInertStarter(cp);
+            }
+            return tables;
         }
 
         private static int Hex(string s) => int.Parse(s, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);

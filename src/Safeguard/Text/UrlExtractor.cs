@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -55,32 +56,35 @@ internal static class UrlExtractor
     /// <summary>Extracts URLs from the base view (NFKC, invisible removed) of <paramref name="original"/>.</summary>
     public static void Extract(string original, MappedText baseView, bool allowReservedTestDomains, List<ExtractedUrl> output)
     {
-        var first = Rewrite(original, baseView);
-        var view = JoinSpacedWords(first);
+        // The rewriting passes copy the text; most text needs neither, so they run only when a
+        // cheap vectorised search finds something they could change.
+        var chars = baseView.Chars;
+        var view = chars.IndexOfAny(s_rewriteChars) >= 0 || chars.IndexOfAny(s_disguisedSchemes) >= 0
+            ? Rewrite(original, baseView)
+            : new UView(baseView);
+        if (view.Chars.IndexOfAny(s_spacedSeparators) >= 0)
+        {
+            view = JoinSpacedWords(view);
+        }
         Scan(original, view, allowReservedTestDomains, output);
     }
+
+    private static readonly SearchValues<char> s_rewriteChars = SearchValues.Create("[({\u3002");
+    private static readonly SearchValues<string> s_disguisedSchemes = SearchValues.Create(["hxxp", "h**p", "hxtp", "htxp", "h*tp", "ht*p"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> s_spacedSeparators = SearchValues.Create([" . ", " : ", " / ", " dot ", " slash "], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<char> s_hostPunctuation = SearchValues.Create(".:");
 
     /// <summary>Pass 1: ideographic dots, bracketed separators, disguised schemes.</summary>
     private static UView Rewrite(string original, MappedText b)
     {
         int n = b.Length;
         var u = new UView(n + 16);
-        int previousEnd = n > 0 ? b.StartOf(0) : 0;
         for (int i = 0; i < n; i++)
         {
             char c = b[i];
             int start = b.StartOf(i);
             int end = b.EndOf(i);
             var flags = UrlObfuscation.None;
-            if (start > previousEnd)
-            {
-                flags |= UrlObfuscation.Invisible;
-            }
-            if (end - start != 1 || original[start] != c)
-            {
-                flags |= UrlObfuscation.CompatibilityForms;
-            }
-            previousEnd = end;
             if (c == '\u3002')
             {
                 u.Append('.', start, end, flags | UrlObfuscation.CompatibilityForms);
@@ -89,7 +93,6 @@ internal static class UrlExtractor
             if (c is '[' or '(' or '{' && TryBracket(b, i, out char replacement, out int consumed))
             {
                 u.Append(replacement, start, b.EndOf(i + consumed - 1), flags | UrlObfuscation.BracketedSeparator);
-                previousEnd = b.EndOf(i + consumed - 1);
                 i += consumed - 1;
                 continue;
             }
@@ -104,7 +107,6 @@ internal static class UrlExtractor
                     u.Append('t', b.StartOf(i + 1), b.EndOf(i + 1), flags | UrlObfuscation.SchemeDisguised);
                     u.Append('t', b.StartOf(i + 2), b.EndOf(i + 2), flags | UrlObfuscation.SchemeDisguised);
                     i += 2;
-                    previousEnd = b.EndOf(i);
                     continue;
                 }
             }
@@ -231,13 +233,13 @@ internal static class UrlExtractor
             var (s, e) = words[k];
             if (replace[k] != '\0')
             {
-                output.Append(replace[k], u.Starts[s], u.Ends[e - 1], u.Flags[s] | flag[k]);
+                output.Append(replace[k], u.Starts[s], u.Ends[e - 1], u.FlagsAt(s) | flag[k]);
             }
             else
             {
                 for (int m = s; m < e; m++)
                 {
-                    output.Append(u.Chars[m], u.Starts[m], u.Ends[m], u.Flags[m] | flag[k]);
+                    output.Append(u.Chars[m], u.Starts[m], u.Ends[m], u.FlagsAt(m) | flag[k]);
                 }
             }
             if (k + 1 < w && !join[k])
@@ -299,22 +301,39 @@ internal static class UrlExtractor
     {
         var chars = u.Chars;
         int n = u.Length;
+        var dots = new List<int>();
         int i = 0;
         while (i < n)
         {
-            char c = chars[i];
-            bool boundary = i == 0 || !(IsLabelChar(chars[i - 1]) || chars[i - 1] is '.' or '@' or '/' or ':' or '%' or '\\');
-            if (!boundary || !IsLabelChar(c))
+            // Every URL contains '.' or ':'; jump to the next one and back up to the start of its word.
+            int next = chars[i..].IndexOfAny(s_hostPunctuation);
+            if (next < 0)
             {
-                i++;
-                continue;
+                return;
             }
-            if (c is 'h' or 'H' && TrySchemeUrl(original, u, i, out int end, output))
+            int at = i + next;
+            int wordStart = at;
+            while (wordStart > i && (IsLabelChar(chars[wordStart - 1]) || chars[wordStart - 1] == '.'))
             {
-                i = end;
-                continue;
+                wordStart--;
             }
-            i = TryBareHost(original, u, i, allowTest, output);
+            i = wordStart;
+            while (i <= at)
+            {
+                char c = chars[i];
+                bool boundary = i == 0 || !(IsLabelChar(chars[i - 1]) || chars[i - 1] is '.' or '@' or '/' or ':' or '%' or '\\');
+                if (!boundary || !IsLabelChar(c))
+                {
+                    i++;
+                    continue;
+                }
+                if (c is 'h' or 'H' && TrySchemeUrl(original, u, i, out int end, output))
+                {
+                    i = Math.Max(end, i + 1);
+                    continue;
+                }
+                i = Math.Max(TryBareHost(original, u, i, allowTest, dots, output), i + 1);
+            }
         }
     }
 
@@ -357,12 +376,12 @@ internal static class UrlExtractor
     }
 
     /// <summary>Returns where scanning continues.</summary>
-    private static int TryBareHost(string original, UView u, int i, bool allowTest, List<ExtractedUrl> output)
+    private static int TryBareHost(string original, UView u, int i, bool allowTest, List<int> dots, List<ExtractedUrl> output)
     {
         var chars = u.Chars;
         int n = u.Length;
         // Labels separated by single dots.
-        var dots = new List<int>();
+        dots.Clear();
         int p = i;
         int labelLength = 0;
         while (p < n)
@@ -503,39 +522,81 @@ internal static class UrlExtractor
         var flags = UrlObfuscation.None;
         for (int k = from; k < to; k++)
         {
-            flags |= u.Flags[k];
+            var rewritten = u.FlagsAt(k);
+            flags |= rewritten;
+            int s = u.Starts[k];
+            int e = u.Ends[k];
+            if (rewritten == UrlObfuscation.None && (e - s != 1 || original[s] != u.Chars[k]))
+            {
+                flags |= UrlObfuscation.CompatibilityForms;
+            }
+            if (k > from && s > u.Ends[k - 1] && ContainsInvisible(original.AsSpan(u.Ends[k - 1], s - u.Ends[k - 1])))
+            {
+                flags |= UrlObfuscation.Invisible;
+            }
         }
         int start = u.Starts[from];
         int end = u.Ends[to - 1];
         output.Add(new ExtractedUrl(start, end, original[start..end], url, flags, TopLevelDomains.IsShortener(url.HostKey)));
     }
 
-    /// <summary>A de-obfuscated copy of text with original spans and disguise flags per char.</summary>
-    private sealed class UView(int capacity)
+    private static bool ContainsInvisible(ReadOnlySpan<char> gap)
     {
-        private char[] _chars = new char[capacity];
-        public int[] Starts = new int[capacity];
-        public int[] Ends = new int[capacity];
-        public UrlObfuscation[] Flags = new UrlObfuscation[capacity];
+        foreach (var rune in gap.EnumerateRunes())
+        {
+            if (TextCharacters.IsDefaultIgnorable(rune.Value))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>A de-obfuscated copy of text (or the base view itself, borrowed) with original spans and rewrite flags per char.</summary>
+    private sealed class UView
+    {
+        private char[] _chars;
+        public int[] Starts;
+        public int[] Ends;
+        public UrlObfuscation[]? Flags;
+
+        public UView(int capacity)
+        {
+            _chars = new char[capacity];
+            Starts = new int[capacity];
+            Ends = new int[capacity];
+            Flags = new UrlObfuscation[capacity];
+        }
+
+        /// <summary>Borrows the base view's buffers: nothing rewritten.</summary>
+        public UView(MappedText baseView)
+        {
+            (_chars, Starts, Ends) = baseView.Buffers;
+            Length = baseView.Length;
+        }
 
         public int Length { get; private set; }
+
+        public UrlObfuscation FlagsAt(int index) => Flags is null ? UrlObfuscation.None : Flags[index];
 
         public ReadOnlySpan<char> Chars => _chars.AsSpan(0, Length);
 
         public void Append(char c, int start, int end, UrlObfuscation flags)
         {
+            var flagArray = Flags ?? throw new InvalidOperationException("a borrowed view is read-only");
             if (Length == _chars.Length)
             {
                 int size = checked(Length * 2);
                 Array.Resize(ref _chars, size);
                 Array.Resize(ref Starts, size);
                 Array.Resize(ref Ends, size);
-                Array.Resize(ref Flags, size);
+                Array.Resize(ref flagArray, size);
+                Flags = flagArray;
             }
             _chars[Length] = c;
             Starts[Length] = start;
             Ends[Length] = end;
-            Flags[Length] = flags;
+            flagArray[Length] = flags;
             Length++;
         }
     }
