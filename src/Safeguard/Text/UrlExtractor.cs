@@ -59,7 +59,7 @@ internal static class UrlExtractor
         // The rewriting passes copy the text; most text needs neither, so they run only when a
         // cheap vectorised search finds something they could change.
         var chars = baseView.Chars;
-        var view = chars.IndexOfAny(s_rewriteChars) >= 0 || chars.IndexOfAny(s_disguisedSchemes) >= 0
+        var view = chars.IndexOfAny(s_rewriteTriggers) >= 0
             ? Rewrite(original, baseView)
             : new UView(baseView);
         if (view.Chars.IndexOfAny(s_spacedSeparators) >= 0)
@@ -69,8 +69,9 @@ internal static class UrlExtractor
         Scan(original, view, allowReservedTestDomains, output);
     }
 
-    private static readonly SearchValues<char> s_rewriteChars = SearchValues.Create("[({\u3002");
-    private static readonly SearchValues<string> s_disguisedSchemes = SearchValues.Create(["hxxp", "h**p", "hxtp", "htxp", "h*tp", "ht*p"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> s_rewriteTriggers = SearchValues.Create(
+        ["\u3002", "[.]", "(.)", "{.}", "[:]", "(:)", "{:}", "[/]", "(/)", "{/}", "[dot]", "(dot)", "{dot}", "hxxp", "h**p", "hxtp", "htxp", "h*tp", "ht*p"],
+        StringComparison.OrdinalIgnoreCase);
     private static readonly SearchValues<string> s_spacedSeparators = SearchValues.Create([" . ", " : ", " / ", " dot ", " slash "], StringComparison.OrdinalIgnoreCase);
     private static readonly SearchValues<char> s_hostPunctuation = SearchValues.Create(".:");
 
