@@ -11,4 +11,5 @@ root.Subcommands.Add(TransparencyCommand.Create());
 root.Subcommands.Add(OffencesCommand.Create());
 root.Subcommands.Add(MatchCommand.Create());
 BenchIndexCommand.AddTo(root);
+root.Subcommands.Add(ScanTextCommand.Create());
 return await CliApp.RunAsync(root, args).ConfigureAwait(false);
