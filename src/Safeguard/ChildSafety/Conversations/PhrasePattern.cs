@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Safeguard.ChildSafety.Conversations;
+
+/// <summary>
+/// A compiled lexicon pattern over tokens. Syntax: words separated by spaces; <c>(a|b c)</c> alternatives, each one or
+/// more words; <c>(…)?</c> optional group; <c>word*</c> prefix; <c>#num</c> a number token; <c>..</c> a gap of up to
+/// three tokens; <c>$</c> end of message. Apostrophes are not written ("dont", "youre"): the tokeniser drops them.
+/// </summary>
+internal sealed class PhrasePattern
+{
+    private const int MaxGap = 3;
+    private const int MaxGapsPerPattern = 3;
+    private readonly Element[] _elements;
+
+    private PhrasePattern(string id, GroomingCategory category, Element[] elements)
+    {
+        Id = id;
+        Category = category;
+        _elements = elements;
+    }
+
+    public string Id { get; }
+
+    public GroomingCategory Category { get; }
+
+    /// <exception cref="FormatException">The pattern is malformed; the message names the pattern id and the problem.</exception>
+    public static PhrasePattern Compile(string id, GroomingCategory category, string pattern)
+    {
+        var elements = new List<Element>();
+        var gaps = 0;
+        var i = 0;
+        while (i < pattern.Length)
+        {
+            var c = pattern[i];
+            if (c == ' ')
+            {
+                i++;
+                continue;
+            }
+            if (c == '(')
+            {
+                var close = pattern.IndexOf(')', i + 1);
+                if (close < 0 || pattern.IndexOf('(', i + 1, close - i - 1) >= 0)
+                {
+                    throw new FormatException($"lexicon pattern '{id}': unbalanced or nested parentheses at {i}");
+                }
+                var alternatives = pattern[(i + 1)..close].Split('|')
+                    .Select(a => ParseWords(id, a))
+                    .ToArray();
+                var optional = close + 1 < pattern.Length && pattern[close + 1] == '?';
+                elements.Add(new Element(ElementKind.Group, alternatives, optional));
+                i = close + (optional ? 2 : 1);
+                continue;
+            }
+            var end = pattern.IndexOf(' ', i);
+            end = end < 0 ? pattern.Length : end;
+            var word = pattern[i..end];
+            if (word == "..")
+            {
+                if (++gaps > MaxGapsPerPattern)
+                {
+                    throw new FormatException($"lexicon pattern '{id}': more than {MaxGapsPerPattern} gaps");
+                }
+                elements.Add(new Element(ElementKind.Gap, [], false));
+            }
+            else if (word == "$")
+            {
+                elements.Add(new Element(ElementKind.End, [], false));
+            }
+            else
+            {
+                elements.Add(new Element(ElementKind.Group, [ParseWords(id, word)], false));
+            }
+            i = end;
+        }
+        if (!elements.Any(e => e.Kind == ElementKind.Group && !e.Optional))
+        {
+            throw new FormatException($"lexicon pattern '{id}': needs at least one required word");
+        }
+        return new PhrasePattern(id, category, [.. elements]);
+    }
+
+    /// <summary>Finds non-overlapping matches: (first token, token count, loosest view used).</summary>
+    public IEnumerable<(int First, int Count, MatchView View)> Matches(IReadOnlyList<Token> tokens)
+    {
+        var start = 0;
+        while (start < tokens.Count)
+        {
+            var view = MatchView.Base;
+            var end = Match(tokens, 0, start, ref view);
+            if (end > start)
+            {
+                yield return (start, end - start, view);
+                start = end;
+            }
+            else
+            {
+                start++;
+            }
+        }
+    }
+
+    private int Match(IReadOnlyList<Token> tokens, int element, int position, ref MatchView view)
+    {
+        if (element == _elements.Length)
+        {
+            return position;
+        }
+        var e = _elements[element];
+        switch (e.Kind)
+        {
+            case ElementKind.End:
+                return position == tokens.Count ? Match(tokens, element + 1, position, ref view) : -1;
+            case ElementKind.Gap:
+                for (var skip = 0; skip <= MaxGap && position + skip <= tokens.Count; skip++)
+                {
+                    var v = view;
+                    var end = Match(tokens, element + 1, position + skip, ref v);
+                    if (end >= 0)
+                    {
+                        view = v;
+                        return end;
+                    }
+                }
+                return -1;
+            default:
+                foreach (var words in e.Alternatives)
+                {
+                    var v = view;
+                    if (MatchWords(tokens, words, position, ref v))
+                    {
+                        var end = Match(tokens, element + 1, position + words.Length, ref v);
+                        if (end >= 0)
+                        {
+                            view = v;
+                            return end;
+                        }
+                    }
+                }
+                return e.Optional ? Match(tokens, element + 1, position, ref view) : -1;
+        }
+    }
+
+    private static bool MatchWords(IReadOnlyList<Token> tokens, Word[] words, int position, ref MatchView view)
+    {
+        if (position + words.Length > tokens.Count)
+        {
+            return false;
+        }
+        for (var k = 0; k < words.Length; k++)
+        {
+            var token = tokens[position + k];
+            var matched = words[k].Match(token);
+            if (matched is null)
+            {
+                return false;
+            }
+            var used = token.Squeezed ? MatchView.Squeezed : matched.Value;
+            if (used > view)
+            {
+                view = used;
+            }
+        }
+        return true;
+    }
+
+    private static Word[] ParseWords(string id, string text)
+    {
+        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
+        {
+            throw new FormatException($"lexicon pattern '{id}': empty alternative");
+        }
+        return [.. parts.Select(p => Word.Parse(id, p))];
+    }
+
+    private enum ElementKind
+    {
+        Group,
+        Gap,
+        End,
+    }
+
+    private sealed record Element(ElementKind Kind, Word[][] Alternatives, bool Optional);
+
+    private sealed class Word
+    {
+        private readonly Token _form;
+        private readonly bool _prefix;
+        private readonly bool _number;
+
+        private Word(Token form, bool prefix, bool number)
+        {
+            _form = form;
+            _prefix = prefix;
+            _number = number;
+        }
+
+        public static Word Parse(string id, string text)
+        {
+            if (text == "#num")
+            {
+                return new Word(default, prefix: false, number: true);
+            }
+            var prefix = text.EndsWith('*');
+            var body = prefix ? text[..^1] : text;
+            if (body.Length == 0 || body.Any(c => !char.IsLetterOrDigit(c)) || !Tokens.TryMake(body, 0, out var form))
+            {
+                throw new FormatException($"lexicon pattern '{id}': '{text}' is not a lower-case word, word*, or #num");
+            }
+            if (form.Base != body)
+            {
+                throw new FormatException($"lexicon pattern '{id}': '{text}' must be written in lower case");
+            }
+            return new Word(form, prefix, number: false);
+        }
+
+        public MatchView? Match(Token token)
+        {
+            if (_number)
+            {
+                return token.Base.All(char.IsAsciiDigit) ? MatchView.Base : null;
+            }
+            if (Same(token.Base, _form.Base))
+            {
+                return MatchView.Base;
+            }
+            if (Same(token.Leet, _form.Leet))
+            {
+                return MatchView.Leet;
+            }
+            return Same(token.Collapsed, _form.Collapsed) ? MatchView.Collapsed : null;
+        }
+
+        private bool Same(string text, string form) =>
+            _prefix ? text.StartsWith(form, StringComparison.Ordinal) : string.Equals(text, form, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text.Json.Serialization;
+using Safeguard.ChildSafety.Conversations;
+
+namespace Safeguard.ChildSafety.Evaluation;
+
+[JsonConverter(typeof(StrictEnumConverter<EvaluationLabel>))]
+public enum EvaluationLabel
+{
+    [JsonStringEnumMemberName("benign")] Benign = 0,
+    [JsonStringEnumMemberName("risky")] Risky = 1,
+}
+
+/// <summary>One line of an evaluation file: <c>{"id", "label": "risky|benign", "messages": [...]}</c>.</summary>
+public sealed record EvaluationConversation
+{
+    public required string Id { get; init; }
+
+    public required EvaluationLabel Label { get; init; }
+
+    public required IReadOnlyList<EvaluationMessage> Messages { get; init; }
+}
+
+/// <summary>
+/// A message of an evaluation conversation. <see cref="Categories"/> is an optional per-message label (our extension):
+/// when any message in a file carries it, per-category precision and recall are computed over all messages.
+/// </summary>
+public sealed record EvaluationMessage
+{
+    public required string Id { get; init; }
+
+    public required string From { get; init; }
+
+    public AgeBand FromAgeBand { get; init; }
+
+    public required string To { get; init; }
+
+    public AgeBand ToAgeBand { get; init; }
+
+    public DateTimeOffset? Time { get; init; }
+
+    public required string Text { get; init; }
+
+    public IReadOnlyList<GroomingCategory>? Categories { get; init; }
+}
+
+/// <summary>Outcome of one conversation: its label and the 1-based message at which it was flagged (null: never).</summary>
+public sealed record ConversationOutcome(string Id, bool Risky, int? DetectedAtMessage);
+
+public sealed record ConversationMetrics(
+    int TruePositives,
+    int FalsePositives,
+    int FalseNegatives,
+    int TrueNegatives,
+    double? Precision,
+    double? Recall,
+    double? F1,
+    double? F05);
+
+/// <summary>
+/// Early-detection figures. <c>MessagesToDetection</c> is k, the messages read up to and including the one that
+/// raised the alarm. Latency-weighted F1 = F1 × speed (Sadeque, Xu and Bethard 2018); ERDE_o after Losada and Crestani (2016).
+/// </summary>
+public sealed record EarlyDetectionMetrics(
+    int ReferenceDelay,
+    double PenaltyP,
+    double? MedianMessagesToDetection,
+    double? MeanMessagesToDetection,
+    double? Speed,
+    double? LatencyWeightedF1,
+    double Erde5,
+    double Erde50);
+
+public sealed record CategoryMetrics(string Category, int Labelled, int Predicted, int TruePositives, double? Precision, double? Recall);
+
+/// <summary>What <c>safeguard grooming eval</c> prints.</summary>
+public sealed record EvaluationReport
+{
+    public required string Detector { get; init; }
+
+    public required string CaseTier { get; init; }
+
+    public required int Conversations { get; init; }
+
+    public required int Risky { get; init; }
+
+    public required int Benign { get; init; }
+
+    public required int Messages { get; init; }
+
+    public required ConversationMetrics ConversationLevel { get; init; }
+
+    public required EarlyDetectionMetrics EarlyDetection { get; init; }
+
+    public IReadOnlyList<CategoryMetrics>? PerCategory { get; init; }
+
+    public string? Note { get; init; }
+}
