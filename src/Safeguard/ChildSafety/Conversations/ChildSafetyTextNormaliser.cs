@@ -35,7 +35,7 @@ internal static class ChildSafetyTextNormalisers
 }
 
 /// <summary>
-/// Minimal base view: NFKC per grapheme, Default_Ignorable code points removed, controls to spaces,
+/// Minimal base view: NFKC per grapheme (plus the hand-made folds of <see cref="FoldCompatibility"/>), Default_Ignorable code points removed, controls to spaces,
 /// <see cref="string.ToLowerInvariant()"/> (a simple case mapping: "ß" stays "ß", as keywords spec C.2 notes).
 /// No confusable skeleton: that belongs to the shared normaliser.
 /// </summary>
@@ -63,12 +63,13 @@ internal sealed class MinimalTextNormaliser : IChildSafetyTextNormaliser
                 // A lone surrogate cannot be normalised; it carries no letters, so it separates tokens.
                 folded = " ";
             }
-            foreach (var rune in folded.EnumerateRunes())
+            foreach (var source in folded.EnumerateRunes())
             {
-                if (IsDefaultIgnorable(rune.Value))
+                if (IsDefaultIgnorable(source.Value))
                 {
                     continue;
                 }
+                var rune = FoldCompatibility(source);
                 var mapped = Rune.IsControl(rune) ? new Rune(' ') : Rune.ToLowerInvariant(rune);
                 var written = mapped.EncodeToUtf16(buffer);
                 for (var i = 0; i < written; i++)
@@ -80,6 +81,30 @@ internal sealed class MinimalTextNormaliser : IChildSafetyTextNormaliser
             }
         }
         return new NormalisedText(builder.ToString(), [.. starts], [.. lengths]);
+    }
+
+    /// <summary>
+    /// The compatibility folds disguises use most, done by hand because with <c>InvariantGlobalization</c> (set for the
+    /// whole repository) <see cref="string.Normalize(NormalizationForm)"/> leaves non-ASCII text unchanged: fullwidth
+    /// ASCII, mathematical alphanumeric letters and digits, and the ideographic space.
+    /// </summary>
+    internal static Rune FoldCompatibility(Rune rune)
+    {
+        var c = rune.Value;
+        if (c is >= 0xFF01 and <= 0xFF5E)
+        {
+            return new Rune(c - 0xFF01 + 0x21);
+        }
+        if (c is >= 0x1D400 and <= 0x1D6A3)
+        {
+            var letter = (c - 0x1D400) % 52;
+            return new Rune(letter < 26 ? 'A' + letter : 'a' + letter - 26);
+        }
+        if (c is >= 0x1D7CE and <= 0x1D7FF)
+        {
+            return new Rune('0' + (c - 0x1D7CE) % 10);
+        }
+        return c == 0x3000 ? new Rune(' ') : rune;
     }
 
     /// <summary>Default_Ignorable_Code_Point for Unicode 15, as listed in keywords spec C.2.</summary>

@@ -12,7 +12,7 @@ public sealed class GroomingLexicon
 {
     public const string FormatName = "safeguard-grooming-lexicon";
     public const int SupportedVersion = 1;
-    private const string DefaultResource = "Safeguard.ChildSafety.Data.grooming-lexicon.en.json";
+    private const string DefaultResource = "Safeguard.ChildSafety.Data.grooming-lexicon-en.json";
     private static readonly Lazy<GroomingLexicon> LazyDefault = new(LoadEmbedded);
 
     private GroomingLexicon(int version, string language, IReadOnlyList<LexiconCategory> categories, IReadOnlyList<PhrasePattern> patterns)

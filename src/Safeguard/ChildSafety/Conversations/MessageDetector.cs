@@ -37,23 +37,16 @@ public sealed class MessageDetector
             throw new ArgumentException($"message text is {text.Length} characters; the limit is {MaxTextLength}", nameof(text));
         }
         var normalised = _normaliser.Normalise(text);
-        var (plain, squeezed) = Tokens.Tokenise(normalised.Text);
+        var tokens = Tokens.Tokenise(normalised.Text);
         var hits = new List<CategoryHit>();
-        var seen = new HashSet<(GroomingCategory, int, int)>();
-        foreach (var sequence in squeezed is null ? [plain] : new[] { plain, squeezed })
+        foreach (var pattern in _lexicon.Patterns)
         {
-            foreach (var pattern in _lexicon.Patterns)
+            foreach (var (first, count, view) in pattern.Matches(tokens))
             {
-                foreach (var (first, count, view) in pattern.Matches(sequence))
-                {
-                    var start = sequence[first].Start;
-                    var last = sequence[first + count - 1];
-                    var (s, l) = normalised.ToOriginal(start, last.Start + last.Length - start);
-                    if (seen.Add((pattern.Category, s, l)))
-                    {
-                        hits.Add(new CategoryHit(pattern.Category, messageId, s, l, "phrase", pattern.Id, view));
-                    }
-                }
+                var start = tokens[first].Start;
+                var last = tokens[first + count - 1];
+                var (s, l) = normalised.ToOriginal(start, last.Start + last.Length - start);
+                hits.Add(new CategoryHit(pattern.Category, messageId, s, l, "phrase", pattern.Id, view));
             }
         }
         FindContactDetails(messageId, normalised, hits);

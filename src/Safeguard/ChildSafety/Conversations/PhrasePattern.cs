@@ -127,9 +127,9 @@ internal sealed class PhrasePattern
                 foreach (var words in e.Alternatives)
                 {
                     var v = view;
-                    if (MatchWords(tokens, words, position, ref v))
+                    if (MatchWords(tokens, words, position, ref v, out var wordsEnd))
                     {
-                        var end = Match(tokens, element + 1, position + words.Length, ref v);
+                        var end = Match(tokens, element + 1, wordsEnd, ref v);
                         if (end >= 0)
                         {
                             view = v;
@@ -141,24 +141,32 @@ internal sealed class PhrasePattern
         }
     }
 
-    private static bool MatchWords(IReadOnlyList<Token> tokens, Word[] words, int position, ref MatchView view)
+    private static bool MatchWords(IReadOnlyList<Token> tokens, Word[] words, int position, ref MatchView view, out int end)
     {
-        if (position + words.Length > tokens.Count)
+        end = position;
+        foreach (var word in words)
         {
-            return false;
-        }
-        for (var k = 0; k < words.Length; k++)
-        {
-            var token = tokens[position + k];
-            var matched = words[k].Match(token);
-            if (matched is null)
+            if (end >= tokens.Count)
             {
                 return false;
             }
-            var used = token.Squeezed ? MatchView.Squeezed : matched.Value;
-            if (used > view)
+            var matched = word.Match(tokens[end]);
+            if (matched is not null)
             {
-                view = used;
+                end++;
+            }
+            else if (word.MatchSpaced(tokens, end, out var consumed) is { } spaced)
+            {
+                matched = spaced;
+                end += consumed;
+            }
+            else
+            {
+                return false;
+            }
+            if (matched.Value > view)
+            {
+                view = matched.Value;
             }
         }
         return true;
@@ -208,7 +216,7 @@ internal sealed class PhrasePattern
             {
                 throw new FormatException($"lexicon pattern '{id}': '{text}' is not a lower-case word, word*, or #num");
             }
-            if (form.Base != body)
+            if (body.Any(char.IsUpper))
             {
                 throw new FormatException($"lexicon pattern '{id}': '{text}' must be written in lower case");
             }
@@ -230,6 +238,31 @@ internal sealed class PhrasePattern
                 return MatchView.Leet;
             }
             return Same(token.Collapsed, _form.Collapsed) ? MatchView.Collapsed : null;
+        }
+
+        /// <summary>
+        /// Matches the word against spaced-out letters ("p i c", "a-p-p"): three or more one-character tokens whose
+        /// concatenation is the word in some view. Returns the squeezed view and how many tokens it used.
+        /// </summary>
+        public MatchView? MatchSpaced(IReadOnlyList<Token> tokens, int position, out int consumed)
+        {
+            consumed = 0;
+            if (_number)
+            {
+                return null;
+            }
+            var joined = new System.Text.StringBuilder();
+            var limit = _form.Base.Length + 2;
+            for (var i = position; i < tokens.Count && tokens[i].Base.Length == 1 && i - position < limit; i++)
+            {
+                joined.Append(tokens[i].Base);
+                if (i - position >= 2 && Tokens.TryMake(joined.ToString(), 0, out var candidate) && Match(candidate) is not null)
+                {
+                    consumed = i - position + 1;
+                    return MatchView.Squeezed;
+                }
+            }
+            return null;
         }
 
         private bool Same(string text, string form) =>

@@ -5,14 +5,12 @@ using System.Text;
 namespace Safeguard.ChildSafety.Conversations;
 
 /// <summary>A token of the base view with its derived leet and collapsed forms and its span in the normalised text.</summary>
-internal readonly record struct Token(int Start, int Length, string Base, string Leet, string Collapsed, bool Squeezed = false);
+internal readonly record struct Token(int Start, int Length, string Base, string Leet, string Collapsed);
 
 internal static class Tokens
 {
-    private const int MinSqueezeRun = 3;
-
-    /// <summary>Tokenises a base view (keywords spec C.2 step 4), plus a second sequence where runs of single letters are joined.</summary>
-    public static (List<Token> Plain, List<Token>? Squeezed) Tokenise(string text)
+    /// <summary>Tokenises a base view (keywords spec C.2 step 4). Spaced-out letters are joined at match time.</summary>
+    public static List<Token> Tokenise(string text)
     {
         var tokens = new List<Token>();
         var i = 0;
@@ -33,7 +31,7 @@ internal static class Tokens
                 tokens.Add(token);
             }
         }
-        return (tokens, Squeeze(tokens));
+        return tokens;
     }
 
     /// <summary>The three forms of one word as a pattern or a message would have it.</summary>
@@ -135,41 +133,5 @@ internal static class Tokens
             previous = c;
         }
         return builder.ToString();
-    }
-
-    /// <summary>Joins runs of three or more one-character tokens ("p h o t o"), or returns null when there are none.</summary>
-    private static List<Token>? Squeeze(List<Token> tokens)
-    {
-        List<Token>? result = null;
-        var i = 0;
-        while (i < tokens.Count)
-        {
-            var j = i;
-            while (j < tokens.Count && tokens[j].Base.Length == 1)
-            {
-                j++;
-            }
-            if (j - i >= MinSqueezeRun)
-            {
-                result ??= tokens.GetRange(0, i);
-                var joined = new StringBuilder(j - i);
-                for (var k = i; k < j; k++)
-                {
-                    joined.Append(tokens[k].Base);
-                }
-                var first = tokens[i];
-                var last = tokens[j - 1];
-                TryMake(joined.ToString(), first.Start, out var merged);
-                result.Add(merged with { Length = last.Start + last.Length - first.Start, Squeezed = true });
-                i = j;
-                continue;
-            }
-            if (result is not null)
-            {
-                result.AddRange(tokens.GetRange(i, Math.Max(1, j - i)));
-            }
-            i = Math.Max(i + 1, j);
-        }
-        return result;
     }
 }
