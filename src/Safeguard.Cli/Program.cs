@@ -5,4 +5,5 @@ using Safeguard.Cli;
 // Each area contributes its commands from its own file; keep this list one line per area.
 var root = new RootCommand("Safeguard: a child-safety engine. Hash and match images, scan text, serve the API.");
 root.Subcommands.Add(CompareCommand.Create());
+root.Subcommands.Add(GroomingCommand.Create());
 return await CliApp.RunAsync(root, args).ConfigureAwait(false);

@@ -52,10 +52,10 @@ public sealed record ConversationMetrics(
     int FalsePositives,
     int FalseNegatives,
     int TrueNegatives,
-    double? Precision,
-    double? Recall,
-    double? F1,
-    double? F05);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Precision,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Recall,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? F1,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? F05);
 
 /// <summary>
 /// Early-detection figures. <c>MessagesToDetection</c> is k, the messages read up to and including the one that
@@ -64,14 +64,20 @@ public sealed record ConversationMetrics(
 public sealed record EarlyDetectionMetrics(
     int ReferenceDelay,
     double PenaltyP,
-    double? MedianMessagesToDetection,
-    double? MeanMessagesToDetection,
-    double? Speed,
-    double? LatencyWeightedF1,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? MedianMessagesToDetection,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? MeanMessagesToDetection,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Speed,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? LatencyWeightedF1,
     double Erde5,
     double Erde50);
 
-public sealed record CategoryMetrics(string Category, int Labelled, int Predicted, int TruePositives, double? Precision, double? Recall);
+public sealed record CategoryMetrics(
+    string Category,
+    int Labelled,
+    int Predicted,
+    int TruePositives,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Precision,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Recall);
 
 /// <summary>What <c>safeguard grooming eval</c> prints.</summary>
 public sealed record EvaluationReport
