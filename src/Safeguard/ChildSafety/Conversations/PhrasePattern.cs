@@ -241,8 +241,8 @@ internal sealed class PhrasePattern
         }
 
         /// <summary>
-        /// Matches the word against spaced-out letters ("p i c", "a-p-p"): three or more one-character tokens whose
-        /// concatenation is the word in some view. Returns the squeezed view and how many tokens it used.
+        /// Matches the word against spaced-out letters ("p i c", "a-p-p"): two or more one-character tokens, inside a run
+        /// of at least three, whose concatenation is the word in some view. Returns the squeezed view and the tokens used.
         /// </summary>
         public MatchView? MatchSpaced(IReadOnlyList<Token> tokens, int position, out int consumed)
         {
@@ -251,18 +251,33 @@ internal sealed class PhrasePattern
             {
                 return null;
             }
+            // Only inside a run of three or more single characters ("s e n d  m e"), so that "u r" alone stays two words.
+            var runStart = position;
+            while (runStart > 0 && tokens[runStart - 1].Base.Length == 1)
+            {
+                runStart--;
+            }
+            var runEnd = position;
+            while (runEnd < tokens.Count && tokens[runEnd].Base.Length == 1)
+            {
+                runEnd++;
+            }
+            if (runEnd - runStart < 3)
+            {
+                return null;
+            }
             var joined = new System.Text.StringBuilder();
             var limit = _form.Base.Length + 2;
-            for (var i = position; i < tokens.Count && tokens[i].Base.Length == 1 && i - position < limit; i++)
+            for (var i = position; i < runEnd && i - position < limit; i++)
             {
                 joined.Append(tokens[i].Base);
-                if (i - position >= 2 && Tokens.TryMake(joined.ToString(), 0, out var candidate) && Match(candidate) is not null)
+                if (i - position >= 1 && Tokens.TryMake(joined.ToString(), 0, out var candidate) && Match(candidate) is not null)
                 {
+                    // Keep the longest: "a-p-p" is "app", though "a-p" already equals it in the collapsed view.
                     consumed = i - position + 1;
-                    return MatchView.Squeezed;
                 }
             }
-            return null;
+            return consumed > 0 ? MatchView.Squeezed : null;
         }
 
         private bool Same(string text, string form) =>
