@@ -180,7 +180,8 @@ public class BehaviourRiskEngineTests
         }
         Assert.Same(state, engine.StateOf(Adult.Id));
         Assert.Equal(before, state.FootprintBytes);
-        Assert.True(before < 8 * 1024, $"state is {before} bytes");
+        // 30 bucket days + 30×11 counters (int) + 2 bitmaps × 30 × 4 words (ulong) + 4 Bloom filters × (2 × 8 words + a tick).
+        Assert.Equal((30 * 4) + (30 * 11 * 4) + (2 * 30 * 4 * 8) + (4 * ((2 * 8 * 8) + 8)), before);
         Assert.Equal(1, engine.AccountCount);
     }
 

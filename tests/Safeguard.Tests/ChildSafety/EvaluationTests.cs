@@ -74,6 +74,24 @@ public class EvaluationTests
         Assert.Null(perCategory["gift_offer"].Precision);
     }
 
+    [Fact]
+    public void Evaluate_AuthorLabels_GiveAuthorLevelFigures()
+    {
+        // c1: author p1 drives an escalated conversation (flagged, p1 predicted). c2: p2 is labelled risky but says
+        // nothing detectable (missed). c3: benign, nothing flagged. Authors: p1, k1, p2, k2, t1, k3 → TP 1, FN 1, TN 4.
+        const string lines = """
+            {"id":"c1","label":"risky","riskyAuthors":["p1"],"messages":[{"id":"m1","from":"p1","fromAgeBand":"unknown","to":"k1","toAgeBand":"13-15","text":"send me a picture of yourself"},{"id":"m2","from":"k1","fromAgeBand":"13-15","to":"p1","toAgeBand":"unknown","text":"why"},{"id":"m3","from":"p1","fromAgeBand":"unknown","to":"k1","toAgeBand":"13-15","text":"keep it between us"}]}
+            {"id":"c2","label":"risky","riskyAuthors":["p2"],"messages":[{"id":"m1","from":"p2","fromAgeBand":"unknown","to":"k2","toAgeBand":"13-15","text":"hello"},{"id":"m2","from":"k2","fromAgeBand":"13-15","to":"p2","toAgeBand":"unknown","text":"hi"}]}
+            {"id":"c3","label":"benign","riskyAuthors":[],"messages":[{"id":"m1","from":"t1","fromAgeBand":"unknown","to":"k3","toAgeBand":"13-15","text":"see you at practice"},{"id":"m2","from":"k3","fromAgeBand":"13-15","to":"t1","toAgeBand":"unknown","text":"ok"}]}
+            """;
+        var report = new GroomingEvaluator().Evaluate(EvaluationSetReader.Read(new StringReader(lines)));
+        var authors = report.AuthorLevel!;
+        Assert.Equal((1, 0, 1, 4), (authors.TruePositives, authors.FalsePositives, authors.FalseNegatives, authors.TrueNegatives));
+        Assert.Equal(1.0, authors.Precision);
+        Assert.Equal(0.5, authors.Recall);
+        Assert.Equal(1.25 * 0.5 / (0.25 + 0.5), authors.F05!.Value, 12);
+    }
+
     [Theory]
     [InlineData("{\"id\":\"x\",\"label\":\"maybe\",\"messages\":[]}", "line 1: not a valid conversation at $.label")]
     [InlineData("{\"id\":\"x\",\"label\":\"risky\",\"messages\":[]}", "line 1: messages is empty")]

@@ -19,6 +19,12 @@ public sealed record EvaluationConversation
     public required EvaluationLabel Label { get; init; }
 
     public required IReadOnlyList<EvaluationMessage> Messages { get; init; }
+
+    /// <summary>
+    /// Optional (our extension, for PAN-style author labels): the authors in this conversation who are labelled risky.
+    /// When any conversation carries it, author-level figures are reported as well.
+    /// </summary>
+    public IReadOnlyList<string>? RiskyAuthors { get; init; }
 }
 
 /// <summary>
@@ -95,6 +101,12 @@ public sealed record EvaluationReport
     public required int Messages { get; init; }
 
     public required ConversationMetrics ConversationLevel { get; init; }
+
+    /// <summary>
+    /// Author-level figures (PAN-2012 problem 1), when conversations carry <c>riskyAuthors</c>: an author is predicted
+    /// risky when a flagged conversation's scored hits came mostly from that author.
+    /// </summary>
+    public ConversationMetrics? AuthorLevel { get; init; }
 
     public required EarlyDetectionMetrics EarlyDetection { get; init; }
 

@@ -20,6 +20,10 @@ public sealed class GroomingEvaluator(ConversationRiskOptions? options = null, M
         var labelled = conversations.Any(c => c.Messages.Any(m => m.Categories is not null));
         var counts = GroomingCategories.All.ToDictionary(c => c, _ => new int[3]); // labelled, predicted, true positives
         var messages = 0;
+        var authorLabels = conversations.Any(c => c.RiskyAuthors is not null);
+        var authors = new HashSet<string>(StringComparer.Ordinal);
+        var riskyAuthors = new HashSet<string>(StringComparer.Ordinal);
+        var predictedAuthors = new HashSet<string>(StringComparer.Ordinal);
         foreach (var conversation in conversations)
         {
             var tracker = new ConversationRiskTracker(conversation.Id, _options, _detector);
@@ -52,6 +56,15 @@ public sealed class GroomingEvaluator(ConversationRiskOptions? options = null, M
                 }
             }
             outcomes.Add(new ConversationOutcome(conversation.Id, conversation.Label == EvaluationLabel.Risky, tracker.FlaggedAtMessage));
+            if (authorLabels)
+            {
+                authors.UnionWith(conversation.Messages.Select(m => m.From));
+                riskyAuthors.UnionWith(conversation.RiskyAuthors ?? []);
+                if (tracker.BuildCaseCandidate() is { } candidate && candidate.Participants.MaxBy(p => p.ScoredHits) is { ScoredHits: > 0 } driver)
+                {
+                    predictedAuthors.Add(driver.Id);
+                }
+            }
         }
         return new EvaluationReport
         {
@@ -63,6 +76,9 @@ public sealed class GroomingEvaluator(ConversationRiskOptions? options = null, M
             Benign = outcomes.Count(o => !o.Risky),
             Messages = messages,
             ConversationLevel = EvaluationMetrics.Conversation(outcomes),
+            AuthorLevel = authorLabels
+                ? EvaluationMetrics.Conversation([.. authors.Select(a => new ConversationOutcome(a, riskyAuthors.Contains(a), predictedAuthors.Contains(a) ? 1 : null))])
+                : null,
             EarlyDetection = EvaluationMetrics.EarlyDetection(outcomes, referenceDelay),
             PerCategory = labelled
                 ? [.. counts.Select(p => new CategoryMetrics(p.Key.Code(), p.Value[0], p.Value[1], p.Value[2],
