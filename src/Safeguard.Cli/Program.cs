@@ -12,4 +12,5 @@ root.Subcommands.Add(OffencesCommand.Create());
 root.Subcommands.Add(MatchCommand.Create());
 BenchIndexCommand.AddTo(root);
 root.Subcommands.Add(ScanTextCommand.Create());
+root.Subcommands.Add(GroomingCommand.Create());
 return await CliApp.RunAsync(root, args).ConfigureAwait(false);
