@@ -1,4 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 using BenchmarkDotNet.Running;
+using Safeguard.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args.Length > 0 && args[0] == "hash-vs-djpeg")
+{
+    int runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15;
+    return PdqImageStages.CompareWithDjpeg(["bridge-mods/aaa-orig.jpg", "reg-test-input/exif-rotn/exif-rotn-1.jpg"], runs);
+}
+BenchmarkSwitcher.FromAssembly(typeof(PdqImageStages).Assembly).Run(args);
+return 0;

@@ -27,9 +27,20 @@ namespace Safeguard.Cli;
 /// </summary>
 internal static class BenchCheckCommand
 {
-    public static Command Create()
+    /// <summary>Adds <c>check</c> under the shared <c>bench</c> command, creating that if no other area has.</summary>
+    public static void AddTo(RootCommand root)
     {
-        var bench = new Command("bench", "Measure Safeguard's speed.");
+        var bench = root.Subcommands.FirstOrDefault(c => c.Name == "bench");
+        if (bench is null)
+        {
+            bench = new Command("bench", "Measure speed and memory (benchmarks, not tests).");
+            root.Subcommands.Add(bench);
+        }
+        bench.Subcommands.Add(Create());
+    }
+
+    private static Command Create()
+    {
         var image = new Option<string?>("--image") { Description = "Image to check (default: tests/data/pdq/bridge-mods/aaa-orig.jpg)." };
         var url = new Option<string?>("--url") { Description = "Drive this running server instead of starting one (needs --key)." };
         var key = new Option<string?>("--key") { Description = "API key with the check scope for --url." };
@@ -54,8 +65,7 @@ internal static class BenchCheckCommand
             var duration = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(seconds), 0.5, 600));
             return await RunAsync(await File.ReadAllBytesAsync(imagePath, ct).ConfigureAwait(false), parse.GetValue(url), parse.GetValue(key), bankSize, duration, ct).ConfigureAwait(false);
         });
-        bench.Subcommands.Add(check);
-        return bench;
+        return check;
     }
 
     private static async Task<int> RunAsync(byte[] image, string? url, string? key, int bankSize, TimeSpan duration, CancellationToken ct)

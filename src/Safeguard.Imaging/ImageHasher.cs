@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Buffers;
+using System.Security.Cryptography;
 using Safeguard.Hashing;
 
 namespace Safeguard.Imaging;
@@ -75,7 +77,7 @@ public enum ImageRejectReason
 }
 
 /// <summary>An image that cannot be hashed, with a reason and a message fit to show the user.</summary>
-public sealed class ImageRejectedException(ImageRejectReason reason, string message) : Exception(message)
+public sealed class ImageRejectedException(ImageRejectReason reason, string message, Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>Why it was rejected.</summary>
     public ImageRejectReason Reason { get; } = reason;
@@ -84,6 +86,15 @@ public sealed class ImageRejectedException(ImageRejectReason reason, string mess
 /// <summary>Decodes an image file and computes its PDQ hash, quality and exact digests. Thread-safe.</summary>
 public sealed class ImageHasher
 {
+    /// <summary>
+    /// With <see cref="ImageHashOptions.Fast"/>, a JPEG is decoded at 1/2, 1/4 or 1/8 size as long as its
+    /// shorter side stays at least this long (chosen by measurement on the bridge-mods set, docs/pdq.md).
+    /// </summary>
+    public const int FastMinShortSide = 300;
+
+    /// <summary>The <c>cpp</c> preset's pre-resize target (specs/pdq.md §13.2).</summary>
+    public const int CppResizeSide = 512;
+
     /// <summary>Creates a hasher with <paramref name="options"/> (defaults when null).</summary>
     public ImageHasher(ImageHashOptions? options = null) => Options = options ?? new ImageHashOptions();
 
@@ -91,6 +102,187 @@ public sealed class ImageHasher
     public ImageHashOptions Options { get; }
 
     /// <summary>Hashes one file's bytes. Throws <see cref="ImageRejectedException"/> for bad input.</summary>
-    public ImageHashResult Hash(ReadOnlySpan<byte> fileBytes) =>
-        throw new NotImplementedException("PDQ image hashing lands with issue 2");
+    public unsafe ImageHashResult Hash(ReadOnlySpan<byte> fileBytes)
+    {
+        if (fileBytes.IsEmpty)
+        {
+            throw new ImageRejectedException(ImageRejectReason.Empty, "the file is empty");
+        }
+        var format = ImageFormatSniffer.Detect(fileBytes);
+        if (format == ImageFormat.Unknown)
+        {
+            string? known = ImageFormatSniffer.DescribeUnsupported(fileBytes);
+            throw new ImageRejectedException(ImageRejectReason.UnsupportedFormat, known is null
+                ? "not an image format Safeguard reads (JPEG, PNG, GIF, WebP, BMP, TIFF)"
+                : $"{known} is not a format Safeguard reads (JPEG, PNG, GIF, WebP, BMP, TIFF)");
+        }
+        byte[] md5 = MD5.HashData(fileBytes);
+        byte[] sha1 = SHA1.HashData(fileBytes);
+        byte[] sha256 = SHA256.HashData(fileBytes);
+        fixed (byte* data = fileBytes)
+        {
+            try
+            {
+                using var decoder = OpenDecoder(format, data, fileBytes.Length);
+                var (pdq, width, height) = HashDecoded(decoder);
+                return new ImageHashResult(pdq.Hash, pdq.Quality, pdq.Dihedral, md5, sha1, sha256, width, height,
+                    ImageFormatSniffer.Name(format), pdq.TooSmall);
+            }
+            catch (Exception e) when (e is not (ImageRejectedException or OutOfMemoryException))
+            {
+                throw new ImageRejectedException(ImageRejectReason.Corrupt,
+                    $"the {ImageFormatSniffer.Name(format).ToUpperInvariant()} data could not be decoded ({e.GetType().Name})", e);
+            }
+        }
+    }
+
+    private static unsafe IImageDecoder OpenDecoder(ImageFormat format, byte* data, int length) => format == ImageFormat.Tiff
+        ? TiffDecoder.Open(data, length)
+        : SkiaDecoder.Open(data, length, format);
+
+    private (PdqHashResult Pdq, int Width, int Height) HashDecoded(IImageDecoder decoder)
+    {
+        int width = decoder.Width, height = decoder.Height;
+        long pixels = (long)width * height;
+        if (pixels > Options.MaxPixels || pixels * 4 > Array.MaxLength)
+        {
+            throw new ImageRejectedException(ImageRejectReason.TooManyPixels,
+                $"the image declares {width} × {height} = {pixels} pixels, over the limit of {Options.MaxPixels}");
+        }
+        var size = (Width: width, Height: height);
+        if (Options.Fast)
+        {
+            size = decoder.ReducedSize(Options.Preset == PdqPreset.Cpp ? CppResizeSide : FastMinShortSide);
+        }
+        int orientation = Options.ApplyExifOrientation ? decoder.Orientation : 1;
+        PixelSource source = orientation == 1 ? decoder.Pixels(size) : ExifOrientation.Apply(decoder.DecodeWhole(size), orientation);
+        using (source)
+        {
+            var pdq = Options.Preset == PdqPreset.Cpp ? HashCpp(source, Options.Dihedral) : HashHma(source, Options.Dihedral);
+            return orientation >= 5 ? (pdq, height, width) : (pdq, width, height);
+        }
+    }
+
+    /// <summary>The <c>hma</c> preset: full resolution, L64 luma (specs/pdq.md §13).</summary>
+    internal static PdqHashResult HashHma(PixelSource source, bool dihedral)
+    {
+        using var hasher = new PdqLumaHasher(source.Height, source.Width);
+        int rowBytes = source.RowBytes;
+        int chunk = Math.Clamp((1 << 18) / Math.Max(1, rowBytes), 1, 16);
+        var rows = ArrayPool<byte>.Shared.Rent(chunk * rowBytes);
+        var luma = ArrayPool<float>.Shared.Rent(source.Width);
+        try
+        {
+            for (int done = 0; done < source.Height;)
+            {
+                int n = Math.Min(chunk, source.Height - done);
+                source.ReadRows(rows, n);
+                for (int k = 0; k < n; k++)
+                {
+                    ToLuma(rows.AsSpan(k * rowBytes, rowBytes), source.Channels, luma, PdqLumaRule.L64);
+                    hasher.AddRow(luma.AsSpan(0, source.Width));
+                }
+                done += n;
+            }
+            return hasher.Finish(dihedral);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rows, clearArray: true);
+            ArrayPool<float>.Shared.Return(luma, clearArray: true);
+        }
+    }
+
+    /// <summary>
+    /// The <c>cpp</c> preset: nearest-neighbour resize to 512 × 512 when a side is over 512, and grey
+    /// luma when every pixel has R = G = B, else L32 (specs/pdq.md §13.2, §13.3).
+    /// </summary>
+    internal static PdqHashResult HashCpp(PixelSource source, bool dihedral)
+    {
+        int rows = source.Height, cols = source.Width, channels = source.Channels, rowBytes = source.RowBytes;
+        bool resize = rows > CppResizeSide || cols > CppResizeSide;
+        int outRows = resize ? CppResizeSide : rows, outCols = resize ? CppResizeSide : cols;
+        var sampled = ArrayPool<byte>.Shared.Rent(Math.Max(1, outRows * outCols * channels));
+        var row = ArrayPool<byte>.Shared.Rent(Math.Max(1, rowBytes));
+        try
+        {
+            bool grey = true;
+            int nextOut = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                var line = row.AsSpan(0, rowBytes);
+                source.ReadRows(line, 1);
+                if (channels == 4 && grey)
+                {
+                    grey = IsGreyRow(line);
+                }
+                while (nextOut < outRows && (resize ? (int)((long)nextOut * rows / CppResizeSide) : nextOut) == r)
+                {
+                    var target = sampled.AsSpan(nextOut * outCols * channels, outCols * channels);
+                    if (resize)
+                    {
+                        for (int x = 0; x < outCols; x++)
+                        {
+                            int sx = (int)((long)x * cols / CppResizeSide);
+                            line.Slice(sx * channels, channels).CopyTo(target.Slice(x * channels, channels));
+                        }
+                    }
+                    else
+                    {
+                        line.CopyTo(target);
+                    }
+                    nextOut++;
+                }
+            }
+            using var hasher = new PdqLumaHasher(outRows, outCols);
+            var luma = new float[outCols];
+            int outRowBytes = outCols * channels;
+            for (int y = 0; y < outRows; y++)
+            {
+                var pixels = sampled.AsSpan(y * outRowBytes, outRowBytes);
+                if (channels == 4 && grey)
+                {
+                    for (int x = 0; x < outCols; x++)
+                    {
+                        luma[x] = pixels[x * 4];
+                    }
+                }
+                else
+                {
+                    ToLuma(pixels, channels, luma, PdqLumaRule.L32);
+                }
+                hasher.AddRow(luma);
+            }
+            return hasher.Finish(dihedral);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(sampled, clearArray: true);
+            ArrayPool<byte>.Shared.Return(row, clearArray: true);
+        }
+    }
+
+    private static bool IsGreyRow(ReadOnlySpan<byte> rgba)
+    {
+        for (int i = 0; i < rgba.Length; i += 4)
+        {
+            if (rgba[i] != rgba[i + 1] || rgba[i] != rgba[i + 2])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void ToLuma(ReadOnlySpan<byte> pixels, int channels, Span<float> luma, PdqLumaRule rule)
+    {
+        if (channels == 1)
+        {
+            PdqLuma.FromGrey(pixels, luma);
+        }
+        else
+        {
+            PdqLuma.FromRgb(pixels, channels, luma, rule);
+        }
+    }
 }

@@ -26,6 +26,22 @@ public interface IPdqMatchIndex
 
     /// <summary>Appends to <paramref name="results"/> every entry within <paramref name="radius"/> (0–256) of <paramref name="query"/>, sorted by distance then id.</summary>
     void Search(in Hash256 query, int radius, List<IndexMatch> results);
+
+    /// <summary>
+    /// Appends every entry within <paramref name="radius"/> of any of <paramref name="queries"/>
+    /// (for example the 8 dihedral hashes of one image), once each with its smallest distance,
+    /// sorted by distance then id.
+    /// </summary>
+    void SearchAny(ReadOnlySpan<Hash256> queries, int radius, List<IndexMatch> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var all = new List<IndexMatch>();
+        foreach (var query in queries)
+        {
+            Search(query, radius, all);
+        }
+        MatchMerge.AppendSmallestPerId(all, results);
+    }
 }
 
 /// <summary>Convenience calls on any index.</summary>

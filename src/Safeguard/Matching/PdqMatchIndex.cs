@@ -5,5 +5,5 @@ namespace Safeguard.Matching;
 public static class PdqMatchIndex
 {
     /// <summary>A new, empty index of the best kind for live banks.</summary>
-    public static IPdqMatchIndex CreateDefault() => new LinearScanIndex();
+    public static IPdqMatchIndex CreateDefault() => new PdqRadiusIndex();
 }

@@ -128,7 +128,7 @@ public abstract class ServerApiTests(ServerFixture fixture)
     {
         using var client = Server.Client();
         long audit = await AuditLengthAsync(Server);
-        var response = await client.PostAsync("/v1/banks", Text(json, "application/json"), TestContext.Current.CancellationToken);
+        var response = await client.PostAsync("/v1/banks", TextBody(json, "application/json"), TestContext.Current.CancellationToken);
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
         Assert.Equal(audit, await AuditLengthAsync(Server));
@@ -139,7 +139,7 @@ public abstract class ServerApiTests(ServerFixture fixture)
     public async Task CreateBank_NotJson_Is415()
     {
         using var client = Server.Client();
-        await ProblemAsync(await client.PostAsync("/v1/banks", Text("name=x"), TestContext.Current.CancellationToken), HttpStatusCode.UnsupportedMediaType);
+        await ProblemAsync(await client.PostAsync("/v1/banks", TextBody("name=x"), TestContext.Current.CancellationToken), HttpStatusCode.UnsupportedMediaType);
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public abstract class ServerApiTests(ServerFixture fixture)
         string name = NewBankName();
         await ProblemAsync(await client.GetAsync($"/v1/banks/{name}", TestContext.Current.CancellationToken), HttpStatusCode.NotFound);
         await ProblemAsync(await client.PostAsJsonAsync($"/v1/banks/{name}/entries", new { kind = "md5", value = RandomHex(_random, 16) }, TestContext.Current.CancellationToken), HttpStatusCode.NotFound);
-        await ProblemAsync(await client.PostAsync($"/v1/banks/{name}/import", Text("md5 " + RandomHex(_random, 16)), TestContext.Current.CancellationToken), HttpStatusCode.NotFound);
+        await ProblemAsync(await client.PostAsync($"/v1/banks/{name}/import", TextBody("md5 " + RandomHex(_random, 16)), TestContext.Current.CancellationToken), HttpStatusCode.NotFound);
         await ProblemAsync(await client.GetAsync($"/v1/banks/{name}/export", TestContext.Current.CancellationToken), HttpStatusCode.NotFound);
         await ProblemAsync(await client.PatchAsJsonAsync($"/v1/banks/{name}", new { radius = 3 }, TestContext.Current.CancellationToken), HttpStatusCode.NotFound);
         await ProblemAsync(await client.DeleteAsync($"/v1/banks/{name}", TestContext.Current.CancellationToken), HttpStatusCode.NotFound);
@@ -348,7 +348,7 @@ public abstract class ServerApiTests(ServerFixture fixture)
     public async Task Check_MalformedHashes_Is400NamingTheField(string json, string field)
     {
         using var client = Server.Client();
-        var problem = await ProblemAsync(await client.PostAsync("/v1/check", Text(json, "application/json"), TestContext.Current.CancellationToken), HttpStatusCode.BadRequest);
+        var problem = await ProblemAsync(await client.PostAsync("/v1/check", TextBody(json, "application/json"), TestContext.Current.CancellationToken), HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
     }
 
@@ -356,7 +356,7 @@ public abstract class ServerApiTests(ServerFixture fixture)
     public async Task Check_UnsupportedMediaType_Is415()
     {
         using var client = Server.Client();
-        await ProblemAsync(await client.PostAsync("/v1/check", Text("<x/>", "text/xml"), TestContext.Current.CancellationToken), HttpStatusCode.UnsupportedMediaType);
+        await ProblemAsync(await client.PostAsync("/v1/check", TextBody("<x/>", "text/xml"), TestContext.Current.CancellationToken), HttpStatusCode.UnsupportedMediaType);
     }
 
     [Fact]
@@ -480,7 +480,7 @@ public abstract class ServerApiTests(ServerFixture fixture)
         string bank = NewBankName();
         await CreateBankAsync(client, bank);
         long audit = await AuditLengthAsync(Server);
-        var response = await client.PostAsync($"/v1/banks/{bank}/import", Text(file), TestContext.Current.CancellationToken);
+        var response = await client.PostAsync($"/v1/banks/{bank}/import", TextBody(file), TestContext.Current.CancellationToken);
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains(expected, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(audit, await AuditLengthAsync(Server));
@@ -553,7 +553,7 @@ public abstract class ServerApiTests(ServerFixture fixture)
         string contentRef = "cref-" + Guid.NewGuid().ToString("N"), userRef = "uref-" + Guid.NewGuid().ToString("N");
         await CheckAsync(client, new { md5 }, contentRef, userRef);
         await CheckAsync(client, new { md5 = RandomHex(_random, 16) }, contentRef, userRef);
-        await client.PostAsync("/v1/check", Text("{\"hashes\":{\"md5\":\"" + userRef + "\"}}", "application/json"), TestContext.Current.CancellationToken);
+        await client.PostAsync("/v1/check", TextBody("{\"hashes\":{\"md5\":\"" + userRef + "\"}}", "application/json"), TestContext.Current.CancellationToken);
         Assert.NotEmpty(Server.Logs.Lines);
         foreach (var line in Server.Logs.Lines)
         {

@@ -71,12 +71,12 @@ internal static class Api
         return problem;
     }
 
-    public static StringContent Text(string text, string mediaType = "text/plain") => new(text, Encoding.UTF8, mediaType);
+    public static StringContent TextBody(string text, string mediaType = "text/plain") => new(text, Encoding.UTF8, mediaType);
 
     /// <summary>Imports <paramref name="text"/> and returns the progress lines.</summary>
     public static async Task<List<JsonElement>> ImportAsync(HttpClient client, string bank, string text, string query = "")
     {
-        var response = await client.PostAsync($"/v1/banks/{bank}/import{query}", Text(text));
+        var response = await client.PostAsync($"/v1/banks/{bank}/import{query}", TextBody(text));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         return [.. body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<JsonElement>(l))];
