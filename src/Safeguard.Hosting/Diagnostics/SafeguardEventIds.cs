@@ -42,6 +42,10 @@ public static class SafeguardEventIds
     public const int ImportRejected = 1408;
     public const int ExportCompleted = 1409;
 
+    // 1500–1599: transparency records
+    public const int TransparencyRecordAppended = 1500;
+    public const int TransparencyRecordFailed = 1501;
+
     // 1900–1999: errors
     public const int BadRequest = 1900;
     public const int UnhandledError = 1901;
