@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Safeguard.Accounts;
-using Safeguard.Console;
-using static Safeguard.Console.ConsoleHttp;
+using Safeguard.ReviewConsole;
+using static Safeguard.ReviewConsole.ConsoleHttp;
 
 namespace Microsoft.AspNetCore.Builder;
 

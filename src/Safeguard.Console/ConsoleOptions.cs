@@ -3,7 +3,7 @@ using Safeguard.Accounts;
 using Safeguard.Cases;
 using Safeguard.Webhooks;
 
-namespace Safeguard.Console;
+namespace Safeguard.ReviewConsole;
 
 /// <summary>Console settings (configuration section <c>Safeguard:Console</c> once wired into the server).</summary>
 public sealed class ConsoleOptions
