@@ -285,3 +285,21 @@ internal sealed class ManualTime(DateTimeOffset start) : TimeProvider
 public sealed class SqliteReviewStoreTests() : ReviewStoreTests(StoreKind.Sqlite);
 
 public sealed class PostgresReviewStoreTests() : ReviewStoreTests(StoreKind.Postgres);
+
+/// <summary>The stored case evidence is a persisted format: its layout must not change by accident.</summary>
+public sealed class CaseEvidenceFormatTests
+{
+    [Fact]
+    public void CaseEvidence_JsonLayoutVersion1_IsStable()
+    {
+        var evidence = new CaseEvidence("thumb-1", new Dictionary<string, string> { ["sha256"] = "ff", ["md5"] = "0a" },
+            [new CaseMatch("bank-a", 12, "pdq", 4, ["l1", "l2"])], [new TextHit("list", "pinecone", "at the pinecone")], "c-1", null);
+        const string Expected = "{\"v\":1,\"thumbnailRef\":\"thumb-1\",\"hashes\":{\"md5\":\"0a\",\"sha256\":\"ff\"},"
+            + "\"matches\":[{\"bank\":\"bank-a\",\"entryId\":12,\"kind\":\"pdq\",\"distance\":4,\"labels\":[\"l1\",\"l2\"]}],"
+            + "\"textHits\":[{\"rule\":\"list\",\"term\":\"pinecone\",\"context\":\"at the pinecone\"}],\"contentRef\":\"c-1\",\"userRef\":null}";
+        Assert.Equal(Expected, CaseEvidenceJson.Write(evidence));
+        var back = CaseEvidenceJson.Read(Expected);
+        Assert.Equal(("thumb-1", "c-1", (string?)null, 2, "at the pinecone"), (back.ThumbnailRef, back.ContentRef, back.UserRef, back.Hashes.Count, back.TextHits[0].Context));
+        Assert.Throws<FormatException>(() => CaseEvidenceJson.Read("{\"v\":2}"));
+    }
+}
