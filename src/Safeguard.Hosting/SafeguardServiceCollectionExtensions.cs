@@ -79,5 +79,5 @@ public static class SafeguardServiceCollectionExtensions
 
     /// <summary>Everything the server needs, in one call.</summary>
     public static IServiceCollection AddSafeguard(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddSafeguardOptions(configuration).AddSafeguardStorage().AddSafeguardMatching().AddSafeguardApiKeys();
+        services.AddSafeguardOptions(configuration).AddSafeguardStorage().AddSafeguardMatching().AddSafeguardApiKeys().AddSafeguardReviewStores();
 }

@@ -9,6 +9,7 @@ using Safeguard.Hosting;
 using Safeguard.Hosting.Diagnostics;
 using Safeguard.Hosting.Security;
 using Safeguard.Server.Api;
+using Safeguard.Server.Review;
 
 namespace Safeguard.Server;
 
@@ -37,6 +38,7 @@ public static class SafeguardServer
         configure?.Invoke(builder);
 
         builder.Services.AddSafeguard(builder.Configuration);
+        builder.Services.AddSafeguardReview(builder.Configuration);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -77,6 +79,7 @@ public static class SafeguardServer
         app.MapEntriesApi();
         app.MapCheckApi();
         app.MapTransparencyApi();
+        app.MapSafeguardConsole();
         return app;
     }
 

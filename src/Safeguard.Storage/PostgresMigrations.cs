@@ -89,6 +89,7 @@ internal static class PostgresMigrations
                 PRIMARY KEY (day, api_key_id)
             );
             """),
+        new(2, ReviewSchema.Name, ReviewSchema.Postgres),
         new(RecordLogSchema.Version, RecordLogSchema.Name, RecordLogSchema.Postgres),
     ];
 }

@@ -25,7 +25,7 @@ namespace Safeguard.Storage;
 public abstract partial class SqlStore : ISafeguardStore
 {
     private const string EntryColumns = "id, bank_id, kind, value, external_id, labels, note, added_by, added_at, disabled_until, deleted_at";
-    private const string BankColumns = "id, name, description, source, category, pdq_radius, enabled, action, created_at, updated_at";
+    private const string BankColumns = "id, name, description, source, category, pdq_radius, enabled, action, created_at, updated_at, shadow";
     private const string KeyColumns = "id, name, token_prefix, scopes, rate_limit_per_second, created_at, revoked_at";
 
 
@@ -161,12 +161,15 @@ public abstract partial class SqlStore : ISafeguardStore
             }
             long now = Now();
             long id = await w.ScalarAsync("""
-                INSERT INTO banks (name, description, source, category, pdq_radius, enabled, action, created_at, updated_at)
-                VALUES (@name, @description, @source, @category, @radius, @enabled, @action, @now, @now) RETURNING id
+                INSERT INTO banks (name, description, source, category, pdq_radius, enabled, action, created_at, updated_at, shadow)
+                VALUES (@name, @description, @source, @category, @radius, @enabled, @action, @now, @now, @shadow) RETURNING id
                 """,
                 ("@name", draft.Name), ("@description", draft.Description), ("@source", draft.Source), ("@category", draft.Category),
-                ("@radius", draft.PdqRadius), ("@enabled", draft.Enabled), ("@action", draft.Action.ToText()), ("@now", now)).ConfigureAwait(false);
-            var bank = new Bank(id, draft.Name, draft.Description, draft.Source, draft.Category, draft.PdqRadius, draft.Enabled, draft.Action, Db.FromUnixMs(now), Db.FromUnixMs(now));
+                ("@radius", draft.PdqRadius), ("@enabled", draft.Enabled), ("@action", draft.Action.ToText()), ("@now", now), ("@shadow", draft.Shadow)).ConfigureAwait(false);
+            var bank = new Bank(id, draft.Name, draft.Description, draft.Source, draft.Category, draft.PdqRadius, draft.Enabled, draft.Action, Db.FromUnixMs(now), Db.FromUnixMs(now))
+            {
+                Shadow = draft.Shadow,
+            };
             await w.AuditAsync("bank.created", BankPayload(actor, bank)).ConfigureAwait(false);
             await w.ChangeAsync(id, BankChangeKind.Bank, 0, 0).ConfigureAwait(false);
             return bank;
@@ -204,14 +207,15 @@ public abstract partial class SqlStore : ISafeguardStore
                 PdqRadius = patch.PdqRadius ?? old.PdqRadius,
                 Enabled = patch.Enabled ?? old.Enabled,
                 Action = patch.Action ?? old.Action,
+                Shadow = patch.Shadow ?? old.Shadow,
                 UpdatedAt = Db.FromUnixMs(Now()),
             };
             await w.ExecuteAsync("""
                 UPDATE banks SET description = @description, source = @source, category = @category, pdq_radius = @radius,
-                    enabled = @enabled, action = @action, updated_at = @now WHERE id = @id
+                    enabled = @enabled, action = @action, updated_at = @now, shadow = @shadow WHERE id = @id
                 """,
                 ("@description", bank.Description), ("@source", bank.Source), ("@category", bank.Category), ("@radius", bank.PdqRadius),
-                ("@enabled", bank.Enabled), ("@action", bank.Action.ToText()), ("@now", Db.ToUnixMs(bank.UpdatedAt)), ("@id", bank.Id)).ConfigureAwait(false);
+                ("@enabled", bank.Enabled), ("@action", bank.Action.ToText()), ("@now", Db.ToUnixMs(bank.UpdatedAt)), ("@shadow", bank.Shadow), ("@id", bank.Id)).ConfigureAwait(false);
             await w.AuditAsync("bank.updated", BankPayload(actor, bank)).ConfigureAwait(false);
             await w.ChangeAsync(bank.Id, BankChangeKind.Bank, 0, 0).ConfigureAwait(false);
             return bank;
@@ -244,13 +248,17 @@ public abstract partial class SqlStore : ISafeguardStore
 
     private static AuditPayload BankPayload(string actor, Bank bank) => AuditPayload.By(actor)
         .With("bankId", bank.Id).With("bank", bank.Name).With("description", bank.Description).With("source", bank.Source)
-        .With("category", bank.Category).With("pdqRadius", bank.PdqRadius).With("enabled", bank.Enabled).With("action", bank.Action.ToText());
+        .With("category", bank.Category).With("pdqRadius", bank.PdqRadius).With("enabled", bank.Enabled).With("action", bank.Action.ToText())
+        .With("shadow", bank.Shadow);
 
     private static Bank ReadBank(DbDataReader r)
     {
         BankActions.TryParse(r.GetString(7), out var action);
         return new Bank(r.GetInt64(0), r.GetString(1), Db.NullableString(r, 2), r.GetString(3), r.GetString(4), r.GetInt32(5),
-            r.GetBoolean(6), action, Db.FromUnixMs(r.GetInt64(8)), Db.FromUnixMs(r.GetInt64(9)));
+            r.GetBoolean(6), action, Db.FromUnixMs(r.GetInt64(8)), Db.FromUnixMs(r.GetInt64(9)))
+        {
+            Shadow = r.GetBoolean(10),
+        };
     }
 
     // ---------------------------------------------------------------- entries

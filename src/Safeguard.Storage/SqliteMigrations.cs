@@ -89,6 +89,7 @@ internal static class SqliteMigrations
                 PRIMARY KEY (day, api_key_id)
             );
             """),
+        new(2, ReviewSchema.Name, ReviewSchema.Sqlite),
         new(RecordLogSchema.Version, RecordLogSchema.Name, RecordLogSchema.Sqlite),
     ];
 }

@@ -46,6 +46,12 @@ public static class SafeguardEventIds
     public const int TransparencyRecordAppended = 1500;
     public const int TransparencyRecordFailed = 1501;
 
+    // 1600–1699: review cases and webhooks
+    public const int CaseOpened = 1600;
+    public const int ShadowMatched = 1601;
+    public const int CaseOpenFailed = 1602;
+    public const int AutomaticActionQueued = 1603;
+
     // 1900–1999: errors
     public const int BadRequest = 1900;
     public const int UnhandledError = 1901;

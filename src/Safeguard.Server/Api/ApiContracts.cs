@@ -4,15 +4,15 @@ using System.Text.Json.Serialization;
 
 namespace Safeguard.Server.Api;
 
-/// <summary><c>POST /v1/banks</c>.</summary>
-public sealed record CreateBankRequest(string? Name, string? Description, string? Source, string? Category, int? Radius, string? Action, bool? Enabled);
+/// <summary><c>POST /v1/banks</c>. <c>action</c> <c>allow</c> makes an allow-list bank; <c>shadow</c> records matches without acting on them.</summary>
+public sealed record CreateBankRequest(string? Name, string? Description, string? Source, string? Category, int? Radius, string? Action, bool? Enabled, bool? Shadow = null);
 
 /// <summary><c>PATCH /v1/banks/{name}</c>: absent fields keep their value.</summary>
-public sealed record UpdateBankRequest(string? Description, string? Source, string? Category, int? Radius, string? Action, bool? Enabled);
+public sealed record UpdateBankRequest(string? Description, string? Source, string? Category, int? Radius, string? Action, bool? Enabled, bool? Shadow = null);
 
 /// <summary>A bank.</summary>
 public sealed record BankResponse(string Name, string? Description, string Source, string Category, int Radius, bool Enabled, string Action,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long? Entries);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long? Entries, bool Shadow = false);
 
 /// <summary><c>GET /v1/banks</c>.</summary>
 public sealed record BankListResponse(IReadOnlyList<BankResponse> Banks);

@@ -11,7 +11,7 @@ namespace Safeguard.Server.Api;
 internal static class ApiMapping
 {
     public static BankResponse ToResponse(this Bank b, long? entries = null) =>
-        new(b.Name, b.Description, b.Source, b.Category, b.PdqRadius, b.Enabled, b.Action.ToText(), b.CreatedAt, b.UpdatedAt, entries);
+        new(b.Name, b.Description, b.Source, b.Category, b.PdqRadius, b.Enabled, b.Action.ToText(), b.CreatedAt, b.UpdatedAt, entries, b.Shadow);
 
     public static EntryResponse ToResponse(this BankEntry e, string bank) =>
         new(e.Id, bank, e.Kind.ToText(), e.Value, e.ExternalId, e.Labels, e.Note, e.AddedBy, e.AddedAt, e.DisabledUntil, e.Deleted);

@@ -59,7 +59,10 @@ internal static class BanksApi
         try
         {
             var bank = await store.CreateBankAsync(new BankDraft(request.Name!, Blank(request.Description), request.Source!.Trim(), request.Category!.Trim(),
-                request.Radius ?? Bank.DefaultPdqRadius, request.Enabled ?? true, action), caller.Actor, ct).ConfigureAwait(false);
+                request.Radius ?? Bank.DefaultPdqRadius, request.Enabled ?? true, action)
+            {
+                Shadow = request.Shadow ?? false,
+            }, caller.Actor, ct).ConfigureAwait(false);
             await sync.CatchUpAsync(ct).ConfigureAwait(false);
             logger.BankCreated(bank.Id, caller.KeyId);
             return TypedResults.Created($"/v1/banks/{bank.Name}", bank.ToResponse(0));
@@ -115,7 +118,7 @@ internal static class BanksApi
         }
         var caller = http.Caller();
         var patch = new BankPatch(request.Description?.Trim(), request.Source?.Trim(), request.Category?.Trim(), request.Radius, request.Enabled,
-            request.Action is null ? null : action);
+            request.Action is null ? null : action, request.Shadow);
         var bank = await store.UpdateBankAsync(name, patch, caller.Actor, ct).ConfigureAwait(false);
         if (bank is null)
         {

@@ -42,76 +42,83 @@ internal static class CheckApi
         CheckHashes hashes;
         CheckInput input;
         string? contentRef, userRef;
-        if (RequestBody.IsJson(http.Request))
+        byte[]? buffer = null;
+        int length = 0;
+        try
         {
-            var request = await RequestBody.ReadJsonAsync(http.Request, ApiJsonContext.Default.CheckRequest, ct).ConfigureAwait(false);
-            var errors = new Dictionary<string, string[]>();
-            hashes = ParseHashes(request.Hashes, errors);
-            (contentRef, userRef) = (request.ContentRef, request.UserRef);
-            CheckRefs(contentRef, userRef, errors);
-            if (errors.Count > 0)
+            if (RequestBody.IsJson(http.Request))
             {
-                return ApiProblems.Fields(errors);
+                var request = await RequestBody.ReadJsonAsync(http.Request, ApiJsonContext.Default.CheckRequest, ct).ConfigureAwait(false);
+                var errors = new Dictionary<string, string[]>();
+                hashes = ParseHashes(request.Hashes, errors);
+                (contentRef, userRef) = (request.ContentRef, request.UserRef);
+                CheckRefs(contentRef, userRef, errors);
+                if (errors.Count > 0)
+                {
+                    return ApiProblems.Fields(errors);
+                }
+                input = CheckInput.Hashes;
             }
-            input = CheckInput.Hashes;
-        }
-        else
-        {
-            byte[] buffer;
-            int length;
-            Dictionary<string, string> fields;
-            using (var upload = new MemoryStream())
+            else
             {
+                Dictionary<string, string> fields;
+                using (var upload = new MemoryStream())
+                {
+                    try
+                    {
+                        fields = await RequestBody.ReadUploadAsync(http.Request, "file", ImageTypes, upload, options.Value.Checks.MaxUploadBytes, ct).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        CryptographicClear(upload);
+                        throw;
+                    }
+                    buffer = upload.GetBuffer();
+                    length = (int)upload.Length;
+                }
+                contentRef = fields.GetValueOrDefault("contentRef") ?? http.Request.Headers[ContentRefHeader].FirstOrDefault();
+                userRef = fields.GetValueOrDefault("userRef") ?? http.Request.Headers[UserRefHeader].FirstOrDefault();
+                var errors = new Dictionary<string, string[]>();
+                CheckRefs(contentRef, userRef, errors);
+                if (errors.Count > 0)
+                {
+                    return ApiProblems.Fields(errors);
+                }
                 try
                 {
-                    fields = await RequestBody.ReadUploadAsync(http.Request, "file", ImageTypes, upload, options.Value.Checks.MaxUploadBytes, ct).ConfigureAwait(false);
+                    hashes = checks.HashImage(buffer.AsSpan(0, length));
                 }
-                catch
+                catch (ImageRejectedException e)
                 {
-                    CryptographicClear(upload);
-                    throw;
+                    logger.ImageRejected(caller.KeyId, e.Reason);
+                    return e.Reason == ImageRejectReason.UnsupportedFormat
+                        ? TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Media Type",
+                            detail: "file: not an image format Safeguard decodes (JPEG, PNG, GIF, WebP, BMP, TIFF)")
+                        : ApiProblems.Field("file", ImageProblem(e.Reason));
                 }
-                buffer = upload.GetBuffer();
-                length = (int)upload.Length;
-            }
-            contentRef = fields.GetValueOrDefault("contentRef") ?? http.Request.Headers[ContentRefHeader].FirstOrDefault();
-            userRef = fields.GetValueOrDefault("userRef") ?? http.Request.Headers[UserRefHeader].FirstOrDefault();
-            var errors = new Dictionary<string, string[]>();
-            CheckRefs(contentRef, userRef, errors);
-            if (errors.Count > 0)
-            {
-                Array.Clear(buffer);
-                return ApiProblems.Fields(errors);
+                input = CheckInput.Image;
             }
             try
             {
-                hashes = checks.HashImage(buffer.AsSpan(0, length));
+                // The upload goes along only so that a check opening a review case can keep a reduced-size thumbnail.
+                var image = buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, length);
+                var outcome = await checks.CheckAsync(hashes, input, contentRef, userRef, caller.KeyId, start, image, ct).ConfigureAwait(false);
+                bool details = caller.SeesEntryDetails(options.Value.Checks.RevealEntryDetailsToCheckScope);
+                return TypedResults.Ok(new CheckResponse(outcome.Decision, outcome.Hashes.ToResponse(),
+                    [.. outcome.Matches.Select(m => m.ToResponse(details))], details ? outcome.CheckId : null));
             }
-            catch (ImageRejectedException e)
+            catch (IndexNotReadyException)
             {
-                logger.ImageRejected(caller.KeyId, e.Reason);
-                return e.Reason == ImageRejectReason.UnsupportedFormat
-                    ? TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Media Type",
-                        detail: "file: not an image format Safeguard decodes (JPEG, PNG, GIF, WebP, BMP, TIFF)")
-                    : ApiProblems.Field("file", ImageProblem(e.Reason));
+                return ApiProblems.NotReady();
             }
-            finally
+        }
+        finally
+        {
+            // The upload is content: do not leave it in memory longer than needed.
+            if (buffer is not null)
             {
-                // The upload is content: do not leave it in memory longer than needed.
                 Array.Clear(buffer);
             }
-            input = CheckInput.Image;
-        }
-        try
-        {
-            var outcome = await checks.CheckAsync(hashes, input, contentRef, userRef, caller.KeyId, start, ct).ConfigureAwait(false);
-            bool details = caller.SeesEntryDetails(options.Value.Checks.RevealEntryDetailsToCheckScope);
-            return TypedResults.Ok(new CheckResponse(outcome.Decision, outcome.Hashes.ToResponse(),
-                [.. outcome.Matches.Select(m => m.ToResponse(details))], details ? outcome.CheckId : null));
-        }
-        catch (IndexNotReadyException)
-        {
-            return ApiProblems.NotReady();
         }
     }
 

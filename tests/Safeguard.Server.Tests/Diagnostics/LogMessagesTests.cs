@@ -14,7 +14,7 @@ public sealed class LogMessagesTests
 {
     private static readonly HashSet<string> NumberNames =
     [
-        "keyId", "bankId", "entryId", "checkId", "banks", "entries", "changes", "changeId", "matchCount", "errorCount",
+        "keyId", "bankId", "entryId", "checkId", "caseId", "banks", "entries", "changes", "changeId", "matchCount", "errorCount",
         "committed", "bytes", "elapsedMs", "schemaVersion", "statusCode", "sequence",
     ];
 
