@@ -37,10 +37,12 @@ public static class SafeguardServer
         configure?.Invoke(builder);
 
         builder.Services.AddSafeguard(builder.Configuration);
+        builder.Services.AddTemporaryInMemoryCases(); // TEMPORARY until wip/cases lands: see TemporaryCaseRegistration.cs
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, Safeguard.ChildSafety.ChildSafetyJsonContext.Default);
             // Absent, not null: a check-only caller's matches simply have no entry fields.
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
@@ -58,7 +60,7 @@ public static class SafeguardServer
             {
                 document.Info.Title = "Safeguard API";
                 document.Info.Version = "v1";
-                document.Info.Description = "Hash banks, upload-time checks, keys and audit. Every endpoint except /health needs 'Authorization: Bearer <API key>'.";
+                document.Info.Description = "Hash, URL and keyword banks, image and text checks, child-safety decisions and events, keys and audit. Every endpoint except /health needs 'Authorization: Bearer <API key>'.";
                 // The served address depends on where the server runs; the committed document must not.
                 document.Servers = [];
                 return Task.CompletedTask;
@@ -76,6 +78,8 @@ public static class SafeguardServer
         app.MapBanksApi();
         app.MapEntriesApi();
         app.MapCheckApi();
+        app.MapTextCheckApi();
+        app.MapChildSafetyApi();
         return app;
     }
 

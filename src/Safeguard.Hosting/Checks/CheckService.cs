@@ -93,7 +93,7 @@ public sealed class CheckService(
         var entries = (await store.GetEntriesAsync([.. hits.Select(h => h.EntryId)], ct).ConfigureAwait(false)).ToDictionary(e => e.Id);
         string decision = BankActions.Decide(hits.Select(h => h.Bank.Action));
         var matches = hits.Select(h => new CheckMatch(h.Bank.Id, h.Bank.Name, h.EntryId, h.Kind, h.Distance, h.Bank.Action)).ToList();
-        long checkId = await store.RecordCheckAsync(new RecordedCheck(0, now, keyId, contentRef, userRef, hashes, decision, matches), ct).ConfigureAwait(false);
+        long checkId = await store.RecordCheckAsync(new RecordedCheck(0, now, keyId, contentRef, userRef, hashes, decision, matches) { Input = inputLabel }, ct).ConfigureAwait(false);
         foreach (var h in hits)
         {
             metrics.Matches.WithLabels(h.Bank.Name).Inc();

@@ -42,6 +42,12 @@ public static class SafeguardEventIds
     public const int ImportRejected = 1408;
     public const int ExportCompleted = 1409;
 
+    // 1700–1799: text checks and child safety
+    public const int TextSnapshotBuilt = 1700;
+    public const int GroomingCaseOpened = 1701;
+    public const int GroomingCaseFailed = 1702;
+    public const int ChildSafetyEventsIngested = 1703;
+
     // 1900–1999: errors
     public const int BadRequest = 1900;
     public const int UnhandledError = 1901;
