@@ -33,6 +33,7 @@ public static class ConsoleEndpoints
         CasePages.Map(group);
         BankPages.Map(group);
         AuditPages.Map(group);
+        TransparencyPages.Map(group);
         return app;
     }
 

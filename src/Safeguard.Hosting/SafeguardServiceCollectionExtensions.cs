@@ -58,7 +58,7 @@ public static class SafeguardServiceCollectionExtensions
         services.TryAddSingleton<CheckService>();
         services.TryAddSingleton<TextBankIndex>();
         services.TryAddSingleton<TextCheckService>();
-        return services;
+        return services.AddSafeguardTransparency();
     }
 
     /// <summary>
@@ -83,7 +83,7 @@ public static class SafeguardServiceCollectionExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(o =>
         {
-            foreach (var scope in new[] { ApiScopes.Check, ApiScopes.Curate, ApiScopes.Review, ApiScopes.Report, ApiScopes.Admin })
+            foreach (var scope in new[] { ApiScopes.Check, ApiScopes.Curate, ApiScopes.Review, ApiScopes.Report, ApiScopes.Admin, ApiScopes.Audit })
             {
                 o.AddPolicy(ScopeRequirement.PolicyName(scope), p => p.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(scope)));
             }

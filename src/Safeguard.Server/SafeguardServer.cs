@@ -60,7 +60,7 @@ public static class SafeguardServer
             {
                 document.Info.Title = "Safeguard API";
                 document.Info.Version = "v1";
-                document.Info.Description = "Hash, URL and keyword banks, image and text checks, child-safety decisions and events, keys and audit. Every endpoint except /health needs 'Authorization: Bearer <API key>'.";
+                document.Info.Description = "Hash, URL and keyword banks, image and text checks, child-safety decisions and events, keys, audit and transparency. Every endpoint except /health needs 'Authorization: Bearer <API key>'.";
                 // The served address depends on where the server runs; the committed document must not.
                 document.Servers = [];
                 return Task.CompletedTask;
@@ -80,6 +80,7 @@ public static class SafeguardServer
         app.MapCheckApi();
         app.MapTextCheckApi();
         app.MapChildSafetyApi();
+        app.MapTransparencyApi();
         return app;
     }
 

@@ -90,5 +90,6 @@ internal static class PostgresMigrations
             );
             """),
         TextBankMigrations.Postgres,
+        new(RecordLogSchema.Version, RecordLogSchema.Name, RecordLogSchema.Postgres),
     ];
 }

@@ -90,5 +90,6 @@ internal static class SqliteMigrations
             );
             """),
         TextBankMigrations.Sqlite,
+        new(RecordLogSchema.Version, RecordLogSchema.Name, RecordLogSchema.Sqlite),
     ];
 }

@@ -5,6 +5,7 @@ using Safeguard.Banks;
 using Safeguard.Checks;
 using Safeguard.Hosting.Diagnostics;
 using Safeguard.Hosting.Matching;
+using Safeguard.Hosting.Transparency;
 using Safeguard.Storage;
 
 namespace Safeguard.Hosting.Checks;
@@ -49,6 +50,7 @@ public sealed class TextCheckService(
     TextBankIndex index,
     BankIndex hashIndex,
     ISafeguardStore store,
+    ITransparencyRecorder recorder,
     UnmatchedCheckCounter counter,
     SafeguardMetrics metrics,
     TimeProvider time,
@@ -86,6 +88,15 @@ public sealed class TextCheckService(
             Text = toReview ? text : null,
         };
         long checkId = await store.RecordCheckAsync(record, ct).ConfigureAwait(false);
+        try
+        {
+            var banks = hits.DistinctBy(h => h.Bank.Id).Select(h => new MatchedBank(h.Bank.Name, h.Bank.Category, h.EntryKind)).ToList();
+            await recorder.RecordCheckAsync(checkId, now, contentRef, userRef, decision, banks, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (TransparencyRecorder.IsStoreFailure(e))
+        {
+            logger.TransparencyRecordFailed(checkId, e.GetType().Name);
+        }
         var entries = (await store.GetEntriesAsync([.. hits.Select(h => h.EntryId).Distinct()], ct).ConfigureAwait(false)).ToDictionary(e => e.Id);
         foreach (var h in hits)
         {

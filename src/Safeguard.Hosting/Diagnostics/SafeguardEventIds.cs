@@ -42,6 +42,10 @@ public static class SafeguardEventIds
     public const int ImportRejected = 1408;
     public const int ExportCompleted = 1409;
 
+    // 1500–1599: transparency records
+    public const int TransparencyRecordAppended = 1500;
+    public const int TransparencyRecordFailed = 1501;
+
     // 1700–1799: text checks and child safety
     public const int TextSnapshotBuilt = 1700;
     public const int GroomingCaseOpened = 1701;

@@ -78,6 +78,18 @@ public sealed record AuditVerifyResponse(bool Valid, string Fault, long Sequence
 /// <summary><c>GET /health</c> and <c>GET /ready</c>.</summary>
 public sealed record HealthResponse(string Status, bool? IndexLoaded, bool? DatabaseReachable, long? IndexEntries, long? ChangeId);
 
+/// <summary><c>POST /v1/transparency/verify</c>: whether the bundle verified, and the record or figure at fault.</summary>
+public sealed record BundleVerifyResponse(bool Verified, string Message, long? RecordSequence, long? RecordRangeStart, string? FigureId);
+
+/// <summary>
+/// <c>POST /v1/appeals</c>. The item is <see cref="ItemId"/> as records name it, or the item of recorded check <see cref="CheckId"/>.
+/// <see cref="Stage"/>: lodged, upheld (the decision stands) or reversed (overturned).
+/// </summary>
+public sealed record AppealRequest(string? AppealId, string? Stage, string? ItemId, long? CheckId, string? ActionId, bool? AboutProactiveTech, string? Detector, DateTimeOffset? OccurredAt);
+
+/// <summary>The appeal's record sequence and the item it was recorded against.</summary>
+public sealed record AppealResponse(long Sequence, string? ItemId);
+
 /// <summary>Source-generated JSON for every wire type.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -99,4 +111,7 @@ public sealed record HealthResponse(string Status, bool? IndexLoaded, bool? Data
 [JsonSerializable(typeof(TextCheckResponse))]
 [JsonSerializable(typeof(ChildSafetyEventsResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(BundleVerifyResponse))]
+[JsonSerializable(typeof(AppealRequest))]
+[JsonSerializable(typeof(AppealResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -15,7 +15,7 @@ public sealed class LogMessagesTests
     private static readonly HashSet<string> NumberNames =
     [
         "keyId", "bankId", "entryId", "checkId", "banks", "entries", "changes", "changeId", "matchCount", "errorCount",
-        "committed", "bytes", "elapsedMs", "schemaVersion", "statusCode",
+        "committed", "bytes", "elapsedMs", "schemaVersion", "statusCode", "sequence",
         "caseId", "events", "candidates",
     ];
 
