@@ -98,6 +98,9 @@ public sealed class CheckOptions
 
     /// <summary>Largest image, in pixels, checked from its header before decoding.</summary>
     public long MaxImagePixels { get; set; } = 100_000_000;
+
+    /// <summary>Longest text a text check accepts, in UTF-16 characters (default 100,000; the JSON body is also capped at 1 MiB).</summary>
+    public int MaxTextLength { get; set; } = 100_000;
 }
 
 /// <summary>API settings.</summary>
@@ -146,6 +149,7 @@ internal sealed class SafeguardOptionsValidator : IValidateOptions<SafeguardOpti
         Require(options.Checks.MinPdqQuality is >= 0 and <= 100, "Checks:MinPdqQuality", "must be 0-100");
         Require(options.Checks.MaxUploadBytes is >= 1024 and <= 4L << 30, "Checks:MaxUploadBytes", "must be between 1 KiB and 4 GiB");
         Require(options.Checks.MaxImagePixels >= 1, "Checks:MaxImagePixels", "must be positive");
+        Require(options.Checks.MaxTextLength is >= 1 and <= 1_000_000, "Checks:MaxTextLength", "must be 1-1000000");
         Require(options.Api.DefaultRateLimitPerSecond >= 1, "Api:DefaultRateLimitPerSecond", "must be at least 1");
         Require(options.Api.MaxImportBytes >= 1024, "Api:MaxImportBytes", "must be at least 1 KiB");
         Require(options.Api.ImportBatchSize is >= 1 and <= 1_000_000, "Api:ImportBatchSize", "must be 1-1000000");

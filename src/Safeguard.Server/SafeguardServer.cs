@@ -43,6 +43,7 @@ public static class SafeguardServer
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, Safeguard.ChildSafety.ChildSafetyJsonContext.Default);
             // Absent, not null: a check-only caller's matches simply have no entry fields.
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
@@ -60,7 +61,7 @@ public static class SafeguardServer
             {
                 document.Info.Title = "Safeguard API";
                 document.Info.Version = "v1";
-                document.Info.Description = "Hash banks, upload-time checks, keys, audit and transparency. Every endpoint except /health needs 'Authorization: Bearer <API key>'.";
+                document.Info.Description = "Hash, URL and keyword banks, image and text checks, child-safety decisions and events, keys, audit and transparency. Every endpoint except /health needs 'Authorization: Bearer <API key>'.";
                 // The served address depends on where the server runs; the committed document must not.
                 document.Servers = [];
                 return Task.CompletedTask;
@@ -78,6 +79,8 @@ public static class SafeguardServer
         app.MapBanksApi();
         app.MapEntriesApi();
         app.MapCheckApi();
+        app.MapTextCheckApi();
+        app.MapChildSafetyApi();
         app.MapTransparencyApi();
         app.MapSafeguardConsole();
         return app;

@@ -90,6 +90,7 @@ internal static class PostgresMigrations
             );
             """),
         new(2, ReviewSchema.Name, ReviewSchema.Postgres),
+        TextBankMigrations.Postgres,
         new(RecordLogSchema.Version, RecordLogSchema.Name, RecordLogSchema.Postgres),
     ];
 }

@@ -90,6 +90,7 @@ internal static class SqliteMigrations
             );
             """),
         new(2, ReviewSchema.Name, ReviewSchema.Sqlite),
+        TextBankMigrations.Sqlite,
         new(RecordLogSchema.Version, RecordLogSchema.Name, RecordLogSchema.Sqlite),
     ];
 }

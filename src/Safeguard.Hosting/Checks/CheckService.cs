@@ -137,7 +137,7 @@ public sealed class CheckService(
             // Matches are rare: read labels and external ids from the store only for them.
             var entries = (await store.GetEntriesAsync([.. shown.Select(h => h.EntryId)], ct).ConfigureAwait(false)).ToDictionary(e => e.Id);
             var matches = shown.Select(h => new CheckMatch(h.Bank.Id, h.Bank.Name, h.EntryId, h.Kind, h.Distance, h.Bank.Action)).ToList();
-            checkId = await store.RecordCheckAsync(new RecordedCheck(0, now, keyId, contentRef, userRef, hashes, decision, matches), ct).ConfigureAwait(false);
+            checkId = await store.RecordCheckAsync(new RecordedCheck(0, now, keyId, contentRef, userRef, hashes, decision, matches) { Input = inputLabel }, ct).ConfigureAwait(false);
             await RecordTransparencyAsync(checkId.Value, now, contentRef, userRef, decision, live.Positive, ct).ConfigureAwait(false);
             foreach (var h in shown)
             {

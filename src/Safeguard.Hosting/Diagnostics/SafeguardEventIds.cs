@@ -52,6 +52,12 @@ public static class SafeguardEventIds
     public const int CaseOpenFailed = 1602;
     public const int AutomaticActionQueued = 1603;
 
+    // 1700–1799: text checks and child safety
+    public const int TextSnapshotBuilt = 1700;
+    public const int GroomingCaseOpened = 1701;
+    public const int GroomingCaseFailed = 1702;
+    public const int ChildSafetyEventsIngested = 1703;
+
     // 1900–1999: errors
     public const int BadRequest = 1900;
     public const int UnhandledError = 1901;

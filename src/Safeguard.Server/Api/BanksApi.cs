@@ -18,7 +18,7 @@ internal static class BanksApi
     {
         var banks = app.MapGroup("/v1/banks").WithTags("Banks").RequireScope(ApiScopes.Curate);
 
-        banks.MapPost("", CreateAsync).WithName("CreateBank").WithSummary("Create a bank")
+        banks.MapPost("", CreateAsync).WithName("CreateBank").WithSummary("Create a bank of hashes (kind hash, the default), URLs (url) or keywords (keyword)")
             .JsonBody<CreateBankRequest>()
             .Produces<BankResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -46,6 +46,15 @@ internal static class BanksApi
         CheckText(errors, "category", request.Category, required: true, MaxTextLength);
         CheckText(errors, "description", request.Description, required: false, MaxDescriptionLength);
         CheckRadius(errors, request.Radius);
+        var kind = BankKind.Hash;
+        if (request.Kind is not null && !BankKinds.TryParse(request.Kind, out kind))
+        {
+            errors["kind"] = [$"one of {string.Join(", ", BankKinds.Names)} (default hash)"];
+        }
+        else if (kind.IsText() && request.Radius is not null)
+        {
+            errors["radius"] = ["applies to hash banks only (PDQ distance); leave it out for url and keyword banks"];
+        }
         BankAction action = 0;
         if (request.Action is null || !BankActions.TryParse(request.Action, out action))
         {
@@ -62,6 +71,7 @@ internal static class BanksApi
                 request.Radius ?? Bank.DefaultPdqRadius, request.Enabled ?? true, action)
             {
                 Shadow = request.Shadow ?? false,
+                Kind = kind,
             }, caller.Actor, ct).ConfigureAwait(false);
             await sync.CatchUpAsync(ct).ConfigureAwait(false);
             logger.BankCreated(bank.Id, caller.KeyId);

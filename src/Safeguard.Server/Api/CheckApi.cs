@@ -155,7 +155,7 @@ internal static class CheckApi
         return new CheckHashes(One(HashKind.Pdq, request.Pdq), null, One(HashKind.Md5, request.Md5), One(HashKind.Sha1, request.Sha1), One(HashKind.Sha256, request.Sha256));
     }
 
-    private static void CheckRefs(string? contentRef, string? userRef, Dictionary<string, string[]> errors)
+    internal static void CheckRefs(string? contentRef, string? userRef, Dictionary<string, string[]> errors)
     {
         if (contentRef?.Length > MaxRefLength || contentRef?.Any(char.IsControl) == true)
         {

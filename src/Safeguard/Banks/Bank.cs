@@ -42,6 +42,9 @@ public sealed record Bank(
     /// <summary>Longest bank name.</summary>
     public const int MaxNameLength = 100;
 
+    /// <summary>What the bank holds: hashes (default), URLs or keywords. Fixed when the bank is created.</summary>
+    public BankKind Kind { get; init; } = BankKind.Hash;
+
     /// <summary>True when <paramref name="name"/> is a valid bank name.</summary>
     public static bool IsValidName(string? name) =>
         !string.IsNullOrEmpty(name) && name.Length <= MaxNameLength &&
@@ -60,6 +63,9 @@ public sealed record BankDraft(
 {
     /// <summary>Create the bank in shadow mode (see <see cref="Bank.Shadow"/>).</summary>
     public bool Shadow { get; init; }
+
+    /// <summary>What the bank will hold: hashes (default), URLs or keywords.</summary>
+    public BankKind Kind { get; init; } = BankKind.Hash;
 }
 
 /// <summary>A change to a bank's settings; null fields keep their value.</summary>
