@@ -24,6 +24,9 @@ public sealed class SafeguardOptions
 
     /// <summary>How the in-memory index follows the database.</summary>
     public SyncOptions Sync { get; set; } = new();
+
+    /// <summary>Authority reports and the evidence vault.</summary>
+    public Reporting.ReportingOptions Reporting { get; set; } = new();
 }
 
 /// <summary>Storage settings.</summary>
@@ -104,6 +107,11 @@ internal sealed class SafeguardOptionsValidator : IValidateOptions<SafeguardOpti
         Require(options.Api.KeyCacheSeconds is >= 0 and <= 3600, "Api:KeyCacheSeconds", "must be 0-3600");
         Require(options.Sync.PollIntervalMilliseconds is >= 10 and <= 60_000, "Sync:PollIntervalMilliseconds", "must be 10-60000");
         Require(options.Sync.CounterFlushSeconds is >= 1 and <= 3600, "Sync:CounterFlushSeconds", "must be 1-3600");
+        Require(options.Reporting.SweepIntervalSeconds is >= 1 and <= 3600, "Reporting:SweepIntervalSeconds", "must be 1-3600 (NCMEC abandons an open report an hour after its last change)");
+        Require(options.Reporting.Ncmec.Environment is "test" or "production", "Reporting:Ncmec:Environment", "must be 'test' or 'production'");
+        Require(options.Reporting.Ncmec.TimeoutSeconds is >= 1 and <= 3600, "Reporting:Ncmec:TimeoutSeconds", "must be 1-3600");
+        Require(options.Reporting.Retention.ContentDays >= 1 && options.Reporting.Retention.SubmittedDataDays >= 1 && options.Reporting.Retention.AuthorityReferenceDays >= 1, "Reporting:Retention", "days must be at least 1");
+        Require(options.Reporting.UserInfo.Url is null || !string.IsNullOrEmpty(options.Reporting.UserInfo.Secret), "Reporting:UserInfo:Secret", "must be set when Reporting:UserInfo:Url is");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

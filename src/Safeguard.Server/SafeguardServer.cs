@@ -76,6 +76,7 @@ public static class SafeguardServer
         app.MapBanksApi();
         app.MapEntriesApi();
         app.MapCheckApi();
+        app.MapReportsApi();
         return app;
     }
 

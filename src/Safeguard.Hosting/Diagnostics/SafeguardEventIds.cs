@@ -42,6 +42,12 @@ public static class SafeguardEventIds
     public const int ImportRejected = 1408;
     public const int ExportCompleted = 1409;
 
+    // 1500–1599: reporting
+    public const int VaultDevelopmentKey = 1500;
+    public const int ReportSweepCompleted = 1501;
+    public const int ReportSweepFailed = 1502;
+    public const int RetentionProposalsWaiting = 1503;
+
     // 1900–1999: errors
     public const int BadRequest = 1900;
     public const int UnhandledError = 1901;

@@ -42,13 +42,19 @@ internal static class CheckApi
         CheckHashes hashes;
         CheckInput input;
         string? contentRef, userRef;
+        CheckUserRequest? user;
+        CheckUploadRequest? upload;
+        // The original bytes stay until the decision is known: a matched upload is preserved for reporting.
+        byte[]? original = null;
+        int originalLength = 0;
         if (RequestBody.IsJson(http.Request))
         {
             var request = await RequestBody.ReadJsonAsync(http.Request, ApiJsonContext.Default.CheckRequest, ct).ConfigureAwait(false);
             var errors = new Dictionary<string, string[]>();
             hashes = ParseHashes(request.Hashes, errors);
-            (contentRef, userRef) = (request.ContentRef, request.UserRef);
+            (contentRef, userRef, user, upload) = (request.ContentRef, request.UserRef, request.User, request.Upload);
             CheckRefs(contentRef, userRef, errors);
+            CheckEvidence.Validate(user, upload, userRef, errors);
             if (errors.Count > 0)
             {
                 return ApiProblems.Fields(errors);
@@ -60,24 +66,27 @@ internal static class CheckApi
             byte[] buffer;
             int length;
             Dictionary<string, string> fields;
-            using (var upload = new MemoryStream())
+            using (var body = new MemoryStream())
             {
                 try
                 {
-                    fields = await RequestBody.ReadUploadAsync(http.Request, "file", ImageTypes, upload, options.Value.Checks.MaxUploadBytes, ct).ConfigureAwait(false);
+                    fields = await RequestBody.ReadUploadAsync(http.Request, "file", ImageTypes, body, options.Value.Checks.MaxUploadBytes, ct).ConfigureAwait(false);
                 }
                 catch
                 {
-                    CryptographicClear(upload);
+                    CryptographicClear(body);
                     throw;
                 }
-                buffer = upload.GetBuffer();
-                length = (int)upload.Length;
+                buffer = body.GetBuffer();
+                length = (int)body.Length;
             }
             contentRef = fields.GetValueOrDefault("contentRef") ?? http.Request.Headers[ContentRefHeader].FirstOrDefault();
             userRef = fields.GetValueOrDefault("userRef") ?? http.Request.Headers[UserRefHeader].FirstOrDefault();
             var errors = new Dictionary<string, string[]>();
             CheckRefs(contentRef, userRef, errors);
+            user = CheckEvidence.ParseField(fields, "user", ApiJsonContext.Default.CheckUserRequest, errors);
+            upload = CheckEvidence.ParseField(fields, "upload", ApiJsonContext.Default.CheckUploadRequest, errors);
+            CheckEvidence.Validate(user, upload, userRef, errors);
             if (errors.Count > 0)
             {
                 Array.Clear(buffer);
@@ -89,22 +98,25 @@ internal static class CheckApi
             }
             catch (ImageRejectedException e)
             {
+                Array.Clear(buffer);
                 logger.ImageRejected(caller.KeyId, e.Reason);
                 return e.Reason == ImageRejectReason.UnsupportedFormat
                     ? TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Media Type",
                         detail: "file: not an image format Safeguard decodes (JPEG, PNG, GIF, WebP, BMP, TIFF)")
                     : ApiProblems.Field("file", ImageProblem(e.Reason));
             }
-            finally
+            catch
             {
-                // The upload is content: do not leave it in memory longer than needed.
                 Array.Clear(buffer);
+                throw;
             }
+            (original, originalLength) = (buffer, length);
             input = CheckInput.Image;
         }
         try
         {
             var outcome = await checks.CheckAsync(hashes, input, contentRef, userRef, caller.KeyId, start, ct).ConfigureAwait(false);
+            CheckEvidence.Preserve(http, outcome, contentRef, userRef, original is null ? default : original.AsSpan(0, originalLength), user, upload);
             bool details = caller.SeesEntryDetails(options.Value.Checks.RevealEntryDetailsToCheckScope);
             return TypedResults.Ok(new CheckResponse(outcome.Decision, outcome.Hashes.ToResponse(),
                 [.. outcome.Matches.Select(m => m.ToResponse(details))], details ? outcome.CheckId : null));
@@ -112,6 +124,14 @@ internal static class CheckApi
         catch (IndexNotReadyException)
         {
             return ApiProblems.NotReady();
+        }
+        finally
+        {
+            // The upload is content: do not leave it in memory longer than needed.
+            if (original is not null)
+            {
+                Array.Clear(original);
+            }
         }
     }
 

@@ -30,7 +30,8 @@ public sealed class ReportDesk(
     NcmecConnection? ncmec,
     INcaSender nca,
     CaseReportBuilder? cases,
-    TimeProvider? time = null)
+    TimeProvider? time = null,
+    string? draftingProblem = null)
 {
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -59,6 +60,10 @@ public sealed class ReportDesk(
             throw new CaseReportException("drafting from cases needs the case store, which this host does not provide");
         }
         ArgumentNullException.ThrowIfNull(caseIds);
+        if (draftingProblem is not null)
+        {
+            throw new CaseReportException(draftingProblem);
+        }
         foreach (var existing in engine.List())
         {
             var overlap = CaseReportBuilder.CaseIds(existing.Summary.CaseId).Intersect(caseIds).ToList();

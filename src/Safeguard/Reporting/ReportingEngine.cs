@@ -167,6 +167,33 @@ public sealed record ReportingLayout(string Root)
 
     /// <summary>Held while sending or retracting, so the server's sweep and the CLI never drive one report at once.</summary>
     public string LockFile => Path.Combine(Root, "send.lock");
+
+    /// <summary>Records that a server owns this folder and keeps its audit chain in the database (format <c>safeguard.reporting.server/1</c>).</summary>
+    public void MarkOwnedByServer()
+    {
+        if (!File.Exists(ServerMarker))
+        {
+            Directory.CreateDirectory(Root);
+            EvidenceJson.WriteAtomically(ServerMarker, JsonSerializer.SerializeToUtf8Bytes(new ServerMarkerFile(ServerMarkerFormat, "database"), EvidenceJson.Indented));
+        }
+    }
+
+    /// <summary>True when a server owns this folder: vault reads must then be audited in the server database's chain, not <see cref="AuditFile"/>.</summary>
+    public bool IsOwnedByServer()
+    {
+        if (!File.Exists(ServerMarker))
+        {
+            return false;
+        }
+        var marker = JsonSerializer.Deserialize<ServerMarkerFile>(File.ReadAllBytes(ServerMarker), EvidenceJson.Options);
+        return marker is { Format: ServerMarkerFormat, Audit: "database" }
+            ? true
+            : throw new ReportStoreException($"'{ServerMarker}' is not a {ServerMarkerFormat} marker");
+    }
+
+    private const string ServerMarkerFormat = "safeguard.reporting.server/1";
+
+    private sealed record ServerMarkerFile(string Format, string Audit);
 }
 
 /// <summary>
