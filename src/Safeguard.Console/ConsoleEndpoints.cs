@@ -33,6 +33,7 @@ public static class ConsoleEndpoints
         CasePages.Map(group);
         BankPages.Map(group);
         AuditPages.Map(group);
+        ReportPages.Map(group);
         return app;
     }
 

@@ -51,7 +51,7 @@ internal sealed class ConsoleTestHost : IAsyncDisposable
 
     public IUserStore Users => Services.GetRequiredService<IUserStore>();
 
-    public static async Task<ConsoleTestHost> StartAsync(Action<ConsoleOptions>? configure = null, CancellationToken ct = default)
+    public static async Task<ConsoleTestHost> StartAsync(Action<ConsoleOptions>? configure = null, CancellationToken ct = default, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -70,6 +70,7 @@ internal sealed class ConsoleTestHost : IAsyncDisposable
         builder.Services.AddSingleton<IAuditTrail>(new InMemoryAuditTrail(time));
         builder.Services.AddSingleton<IThumbnailStore>(new InMemoryThumbnailStore());
         builder.Services.AddSingleton<IBankCatalog>(new InMemoryBankCatalog(time));
+        services?.Invoke(builder.Services);
         builder.Services.AddSafeguardConsole(o =>
         {
             // Cheap hashing keeps tests fast; the default cost is covered by Argon2idPasswordHasherTests.
