@@ -25,10 +25,12 @@ internal static class TransparencyCommand
         var threshold = ThresholdOption();
         var output = new Option<string?>("--out") { Description = "Write here instead of standard output." };
         var service = new Option<string>("--service-name") { Description = "Service name in the HTML title.", DefaultValueFactory = _ => "Safeguard" };
-        var command = new Command("transparency", "Transparency figures for a period, computed from a hash-chained record log.")
+        var store = new StoreOptions();
+        var command = new Command("transparency", "Transparency figures for a period, computed from a hash-chained record log (a file, or the server's database).")
         {
             records, from, to, format, variant, threshold, output, service,
         };
+        store.AddTo(command);
         command.Subcommands.Add(CreateBundle());
         command.Subcommands.Add(CreateVerify());
         command.Subcommands.Add(CreateSample());
@@ -36,8 +38,7 @@ internal static class TransparencyCommand
         {
             var period = Period(parse.GetValue(from), parse.GetValue(to));
             var options = Options(parse.GetValue(threshold));
-            string path = Required(parse.GetValue(records), "--records");
-            var (entries, failure) = await LoadAsync(path, cancellationToken).ConfigureAwait(false);
+            var (entries, path, failure) = await LoadAsync(parse, records, store, cancellationToken).ConfigureAwait(false);
             if (entries is null)
             {
                 return await FailAsync(failure!).ConfigureAwait(false);
@@ -53,20 +54,14 @@ internal static class TransparencyCommand
             }
             var which = parse.GetValue(variant) == "regulator" ? ReportVariant.Regulator : ReportVariant.Public;
             string serviceName = parse.GetValue(service)!;
-            await WriteOutputAsync(parse.GetValue(output), parse.GetValue(format) switch
+            var outputFormat = parse.GetValue(format) switch
             {
-                "csv" => stream =>
-                {
-                    using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
-                    TransparencyCsv.Write(writer, report, which);
-                },
-                "html" => stream =>
-                {
-                    byte[] bytes = Encoding.UTF8.GetBytes(TransparencyHtml.Render(report, which, serviceName));
-                    stream.Write(bytes);
-                },
-                _ => stream => TransparencyJson.Write(stream, report, which),
-            }, cancellationToken).ConfigureAwait(false);
+                "csv" => ReportFormat.Csv,
+                "html" => ReportFormat.Html,
+                _ => ReportFormat.Json,
+            };
+            byte[] rendered = TransparencyRequest.Render(report, outputFormat, which, serviceName);
+            await WriteOutputAsync(parse.GetValue(output), stream => stream.Write(rendered), cancellationToken).ConfigureAwait(false);
             return CliApp.ExitOk;
         });
         return command;
@@ -79,13 +74,14 @@ internal static class TransparencyCommand
         var to = new Option<string>("--to") { Description = "Period end, UTC (excluded)." };
         var threshold = ThresholdOption();
         var output = new Option<string>("--out") { Description = "Bundle file to write.", Required = true };
+        var store = new StoreOptions();
         var command = new Command("bundle", "Export the regulator bundle: exact figures, the chain head and checkpoints.") { records, from, to, threshold, output };
+        store.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var period = Period(parse.GetValue(from), parse.GetValue(to));
             var options = Options(parse.GetValue(threshold));
-            string path = Required(parse.GetValue(records), "--records");
-            var (entries, failure) = await LoadAsync(path, cancellationToken).ConfigureAwait(false);
+            var (entries, path, failure) = await LoadAsync(parse, records, store, cancellationToken).ConfigureAwait(false);
             if (entries is null)
             {
                 return await FailAsync(failure!).ConfigureAwait(false);
@@ -110,11 +106,12 @@ internal static class TransparencyCommand
     {
         var bundle = new Option<string>("--bundle") { Description = "The regulator bundle to check.", Required = true };
         var records = RecordsOption();
+        var store = new StoreOptions();
         var command = new Command("verify", "Recompute a bundle's figures from the records and check that nothing was changed (exit 0 verified, 1 not).") { bundle, records };
+        store.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             string bundlePath = parse.GetValue(bundle)!;
-            string path = Required(parse.GetValue(records), "--records");
             RegulatorBundle.Contents contents;
             try
             {
@@ -133,7 +130,7 @@ internal static class TransparencyCommand
             {
                 return await FailAsync($"{bundlePath}: {e.Message}").ConfigureAwait(false);
             }
-            var (entries, failure) = await LoadAsync(path, cancellationToken).ConfigureAwait(false);
+            var (entries, _, failure) = await LoadAsync(parse, records, store, cancellationToken, contents.Head.Sequence).ConfigureAwait(false);
             if (entries is null)
             {
                 return await FailAsync($"not verified: {failure}").ConfigureAwait(false);
@@ -175,7 +172,10 @@ internal static class TransparencyCommand
         return command;
     }
 
-    private static Option<string> RecordsOption() => new("--records") { Description = "Record log file (JSON lines, docs/formats.md)." };
+    private static Option<string> RecordsOption() => new("--records")
+    {
+        Description = "Record log file (JSON lines, docs/formats.md). Without it the server's database is read (--data, default ./data, or --postgres).",
+    };
 
     private static Option<int> ThresholdOption() => new("--small-count-threshold")
     {
@@ -200,14 +200,42 @@ internal static class TransparencyCommand
 
     private static DateTimeOffset ParseTime(string text, string name)
     {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        return TransparencyRequest.Time(text, name, errors) ?? throw new UsageException($"{name} {errors[name]}");
+    }
+
+    /// <summary>
+    /// Reads the records from <c>--records FILE</c>, or else from the server's database (<c>--data</c> /
+    /// <c>--postgres</c>, or the server's environment settings). Returns where they came from for messages.
+    /// </summary>
+    private static async Task<(List<ChainEntry>? Entries, string Source, string? Failure)> LoadAsync(
+        ParseResult parse, Option<string> records, StoreOptions store, CancellationToken cancellationToken, long toSequence = long.MaxValue)
+    {
+        if (parse.GetValue(records) is { Length: > 0 } path)
         {
-            return new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            if (parse.GetValue(store.Data) is not null || parse.GetValue(store.Postgres) is not null)
+            {
+                throw new UsageException("give --records FILE or the database (--data / --postgres), not both");
+            }
+            var (fromFile, failure) = await LoadAsync(path, cancellationToken).ConfigureAwait(false);
+            return (fromFile?.Take((int)Math.Min(toSequence, int.MaxValue)).ToList(), path, failure);
         }
-        bool hasZone = text.EndsWith('Z') || text.LastIndexOfAny(['+', '-']) > 10;
-        return hasZone && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var t)
-            ? t
-            : throw new UsageException($"{name} must be a date (2025-01-01) or a time with a zone (2025-01-01T00:00:00Z)");
+        var storage = store.Resolve(parse);
+        string source = storage.Postgres is null ? Path.Combine(storage.DataDirectory, Storage.SqliteStore.FileName) : "the PostgreSQL database";
+        if (storage.Postgres is null && !File.Exists(source))
+        {
+            // Opening would create an empty database: a read-only command must not.
+            return (null, source, $"{source}: no server database here; give --records FILE, --data DIR or --postgres CONNECTION");
+        }
+        await using var db = await store.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (await db.Records.ReadAllAsync(toSequence, cancellationToken).ConfigureAwait(false), source, null);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            return (null, source, $"{source}: cannot read the record log ({e.GetType().Name})");
+        }
     }
 
     /// <summary>Reads a record log; on failure returns a message naming the file and line instead.</summary>

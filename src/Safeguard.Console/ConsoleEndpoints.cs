@@ -34,6 +34,7 @@ public static class ConsoleEndpoints
         BankPages.Map(group);
         AuditPages.Map(group);
         ReportPages.Map(group);
+        TransparencyPages.Map(group);
         return app;
     }
 

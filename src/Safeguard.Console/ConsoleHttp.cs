@@ -117,6 +117,10 @@ internal static class ConsoleHttp
             {
                 html.Append("<a href=\"/console/audit\">Audit log</a>");
             }
+            if (user.Has(ConsoleRoles.Auditor) || user.Has(ConsoleRoles.Admin))
+            {
+                html.Append("<a href=\"/console/transparency\">Transparency</a>");
+            }
             if (user.Has(ConsoleRoles.Admin))
             {
                 html.Append("<a href=\"/console/outbox\">Webhooks</a>");

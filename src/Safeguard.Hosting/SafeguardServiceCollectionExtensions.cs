@@ -57,7 +57,7 @@ public static class SafeguardServiceCollectionExtensions
             MaxPixels = sp.GetRequiredService<IOptions<SafeguardOptions>>().Value.Checks.MaxImagePixels,
         }));
         services.TryAddSingleton<CheckService>();
-        return services;
+        return services.AddSafeguardTransparency();
     }
 
     /// <summary>API-key authentication (<c>Authorization: Bearer</c>) and one authorization policy per scope.</summary>
@@ -69,7 +69,7 @@ public static class SafeguardServiceCollectionExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(o =>
         {
-            foreach (var scope in new[] { ApiScopes.Check, ApiScopes.Curate, ApiScopes.Review, ApiScopes.Report, ApiScopes.Admin })
+            foreach (var scope in new[] { ApiScopes.Check, ApiScopes.Curate, ApiScopes.Review, ApiScopes.Report, ApiScopes.Admin, ApiScopes.Audit })
             {
                 o.AddPolicy(ScopeRequirement.PolicyName(scope), p => p.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(scope)));
             }

@@ -58,7 +58,7 @@ public static class SafeguardServer
             {
                 document.Info.Title = "Safeguard API";
                 document.Info.Version = "v1";
-                document.Info.Description = "Hash banks, upload-time checks, keys and audit. Every endpoint except /health needs 'Authorization: Bearer <API key>'.";
+                document.Info.Description = "Hash banks, upload-time checks, keys, audit and transparency. Every endpoint except /health needs 'Authorization: Bearer <API key>'.";
                 // The served address depends on where the server runs; the committed document must not.
                 document.Servers = [];
                 return Task.CompletedTask;
@@ -77,6 +77,7 @@ public static class SafeguardServer
         app.MapEntriesApi();
         app.MapCheckApi();
         app.MapReportsApi();
+        app.MapTransparencyApi();
         return app;
     }
 

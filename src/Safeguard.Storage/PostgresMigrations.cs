@@ -89,5 +89,6 @@ internal static class PostgresMigrations
                 PRIMARY KEY (day, api_key_id)
             );
             """),
+        new(RecordLogSchema.Version, RecordLogSchema.Name, RecordLogSchema.Postgres),
     ];
 }

@@ -17,6 +17,9 @@ public sealed class PostgresStore : SqlStore
     // An arbitrary constant naming Safeguard's writer lock among the database's advisory locks.
     private const long WriterLockKey = 0x5AFE_6A2D;
 
+    // Appenders of the transparency record log serialise on their own lock (see BeginRecordAppendAsync).
+    private const long RecordLogLockKey = 0x5AFE_6A2E;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly SemaphoreSlim _listenGate = new(1, 1);
     private NpgsqlConnection? _listener;
@@ -45,6 +48,15 @@ public sealed class PostgresStore : SqlStore
         ArgumentNullException.ThrowIfNull(connection);
         var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         await Db.ExecuteAsync(connection, tx, "SELECT pg_advisory_xact_lock(@k)", ct, ("@k", WriterLockKey)).ConfigureAwait(false);
+        return tx;
+    }
+
+    /// <inheritdoc/>
+    protected override async ValueTask<DbTransaction> BeginRecordAppendAsync(DbConnection connection, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await Db.ExecuteAsync(connection, tx, "SELECT pg_advisory_xact_lock(@k)", ct, ("@k", RecordLogLockKey)).ConfigureAwait(false);
         return tx;
     }
 

@@ -22,7 +22,7 @@ namespace Safeguard.Storage;
 /// chain linear and makes change-feed ids commit in order, so a reader that has seen id N has seen
 /// every change before it.
 /// </remarks>
-public abstract class SqlStore : ISafeguardStore
+public abstract partial class SqlStore : ISafeguardStore
 {
     private const string EntryColumns = "id, bank_id, kind, value, external_id, labels, note, added_by, added_at, disabled_until, deleted_at";
     private const string BankColumns = "id, name, description, source, category, pdq_radius, enabled, action, created_at, updated_at";

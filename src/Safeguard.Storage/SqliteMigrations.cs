@@ -89,5 +89,6 @@ internal static class SqliteMigrations
                 PRIMARY KEY (day, api_key_id)
             );
             """),
+        new(RecordLogSchema.Version, RecordLogSchema.Name, RecordLogSchema.Sqlite),
     ];
 }

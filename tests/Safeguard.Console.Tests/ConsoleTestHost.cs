@@ -51,6 +51,8 @@ internal sealed class ConsoleTestHost : IAsyncDisposable
 
     public IUserStore Users => Services.GetRequiredService<IUserStore>();
 
+    public Safeguard.Transparency.IRecordLog Records => Services.GetRequiredService<Safeguard.Transparency.IRecordLog>();
+
     public static async Task<ConsoleTestHost> StartAsync(Action<ConsoleOptions>? configure = null, CancellationToken ct = default, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -70,6 +72,8 @@ internal sealed class ConsoleTestHost : IAsyncDisposable
         builder.Services.AddSingleton<IAuditTrail>(new InMemoryAuditTrail(time));
         builder.Services.AddSingleton<IThumbnailStore>(new InMemoryThumbnailStore());
         builder.Services.AddSingleton<IBankCatalog>(new InMemoryBankCatalog(time));
+        string records = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sg-console-records-{Guid.NewGuid():N}.jsonl");
+        builder.Services.AddSingleton<Safeguard.Transparency.IRecordLog>(new Safeguard.Transparency.JsonLinesRecordLog(records));
         services?.Invoke(builder.Services);
         builder.Services.AddSafeguardConsole(o =>
         {

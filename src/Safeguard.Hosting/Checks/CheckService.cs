@@ -7,6 +7,7 @@ using Safeguard.Checks;
 using Safeguard.Hashing;
 using Safeguard.Hosting.Diagnostics;
 using Safeguard.Hosting.Matching;
+using Safeguard.Hosting.Transparency;
 using Safeguard.Imaging;
 using Safeguard.Storage;
 
@@ -44,6 +45,7 @@ public sealed class CheckService(
     ISafeguardStore store,
     ImageHasher hasher,
     UnmatchedCheckCounter counter,
+    ITransparencyRecorder recorder,
     SafeguardMetrics metrics,
     IOptions<SafeguardOptions> options,
     TimeProvider time,
@@ -59,6 +61,25 @@ public sealed class CheckService(
             Convert.ToHexStringLower(result.Md5),
             Convert.ToHexStringLower(result.Sha1),
             Convert.ToHexStringLower(result.Sha256));
+    }
+
+    /// <summary>
+    /// Appends the check's detection and automatic action records. The decision has been made and the
+    /// check recorded, so a database failure here is logged (with the check id, so the records can be
+    /// restored from the recorded check) rather than turned into a failed check that the caller would retry.
+    /// </summary>
+    private async Task RecordTransparencyAsync(long checkId, DateTimeOffset now, string? contentRef, string? userRef, string decision, List<IndexHit> hits, CancellationToken ct)
+    {
+        // Hits are sorted closest first, so the first hit of each bank names the detector that matched best.
+        var banks = hits.DistinctBy(h => h.Bank.Id).Select(h => new MatchedBank(h.Bank.Name, h.Bank.Category, h.Kind)).ToList();
+        try
+        {
+            await recorder.RecordCheckAsync(checkId, now, contentRef, userRef, decision, banks, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (TransparencyRecorder.IsStoreFailure(e))
+        {
+            logger.TransparencyRecordFailed(checkId, e.GetType().Name);
+        }
     }
 
     /// <summary>Matches <paramref name="hashes"/> (already normalised) and records the outcome for <paramref name="keyId"/>.</summary>
@@ -94,6 +115,7 @@ public sealed class CheckService(
         string decision = BankActions.Decide(hits.Select(h => h.Bank.Action));
         var matches = hits.Select(h => new CheckMatch(h.Bank.Id, h.Bank.Name, h.EntryId, h.Kind, h.Distance, h.Bank.Action)).ToList();
         long checkId = await store.RecordCheckAsync(new RecordedCheck(0, now, keyId, contentRef, userRef, hashes, decision, matches), ct).ConfigureAwait(false);
+        await RecordTransparencyAsync(checkId, now, contentRef, userRef, decision, hits, ct).ConfigureAwait(false);
         foreach (var h in hits)
         {
             metrics.Matches.WithLabels(h.Bank.Name).Inc();

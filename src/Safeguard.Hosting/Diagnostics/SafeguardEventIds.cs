@@ -42,11 +42,15 @@ public static class SafeguardEventIds
     public const int ImportRejected = 1408;
     public const int ExportCompleted = 1409;
 
-    // 1500–1599: reporting
-    public const int VaultDevelopmentKey = 1500;
-    public const int ReportSweepCompleted = 1501;
-    public const int ReportSweepFailed = 1502;
-    public const int RetentionProposalsWaiting = 1503;
+    // 1500–1599: transparency records
+    public const int TransparencyRecordAppended = 1500;
+    public const int TransparencyRecordFailed = 1501;
+
+    // 1600–1699: reporting
+    public const int VaultDevelopmentKey = 1600;
+    public const int ReportSweepCompleted = 1601;
+    public const int ReportSweepFailed = 1602;
+    public const int RetentionProposalsWaiting = 1603;
 
     // 1900–1999: errors
     public const int BadRequest = 1900;

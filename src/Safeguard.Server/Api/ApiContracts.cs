@@ -135,6 +135,17 @@ public sealed record EvidenceObjectResponse(string Id, string Kind, DateTimeOffs
 
 /// <summary><c>GET /v1/evidence/expired</c>: deletion proposals awaiting approval.</summary>
 public sealed record EvidenceListResponse(IReadOnlyList<EvidenceObjectResponse> Objects);
+/// <summary><c>POST /v1/transparency/verify</c>: whether the bundle verified, and the record or figure at fault.</summary>
+public sealed record BundleVerifyResponse(bool Verified, string Message, long? RecordSequence, long? RecordRangeStart, string? FigureId);
+
+/// <summary>
+/// <c>POST /v1/appeals</c>. The item is <see cref="ItemId"/> as records name it, or the item of recorded check <see cref="CheckId"/>.
+/// <see cref="Stage"/>: lodged, upheld (the decision stands) or reversed (overturned).
+/// </summary>
+public sealed record AppealRequest(string? AppealId, string? Stage, string? ItemId, long? CheckId, string? ActionId, bool? AboutProactiveTech, string? Detector, DateTimeOffset? OccurredAt);
+
+/// <summary>The appeal's record sequence and the item it was recorded against.</summary>
+public sealed record AppealResponse(long Sequence, string? ItemId);
 
 /// <summary>Source-generated JSON for every wire type.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
@@ -165,4 +176,7 @@ public sealed record EvidenceListResponse(IReadOnlyList<EvidenceObjectResponse> 
 [JsonSerializable(typeof(NcaReferenceRequest))]
 [JsonSerializable(typeof(EvidenceListResponse))]
 [JsonSerializable(typeof(EvidenceObjectResponse))]
+[JsonSerializable(typeof(BundleVerifyResponse))]
+[JsonSerializable(typeof(AppealRequest))]
+[JsonSerializable(typeof(AppealResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

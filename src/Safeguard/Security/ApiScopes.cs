@@ -24,6 +24,9 @@ public enum ApiScopes
 
     /// <summary>Everything, including keys and settings.</summary>
     Admin = 16,
+
+    /// <summary>Read transparency reports and regulator bundles (auditors and regulators); changes nothing.</summary>
+    Audit = 32,
 }
 
 /// <summary>Text forms of <see cref="ApiScopes"/>.</summary>
@@ -36,6 +39,7 @@ public static class ApiScopeNames
         (ApiScopes.Review, "review"),
         (ApiScopes.Report, "report"),
         (ApiScopes.Admin, "admin"),
+        (ApiScopes.Audit, "audit"),
     ];
 
     /// <summary>Every scope's name.</summary>

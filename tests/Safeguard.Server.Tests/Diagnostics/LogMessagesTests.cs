@@ -15,7 +15,7 @@ public sealed class LogMessagesTests
     private static readonly HashSet<string> NumberNames =
     [
         "keyId", "bankId", "entryId", "checkId", "banks", "entries", "changes", "changeId", "matchCount", "errorCount",
-        "committed", "bytes", "elapsedMs", "schemaVersion", "statusCode", "reports", "objects",
+        "committed", "bytes", "elapsedMs", "schemaVersion", "statusCode", "sequence", "reports", "objects",
     ];
 
     // Strings that are produced by Safeguard itself: a type name, a decision, a route template, a scope, a store name.

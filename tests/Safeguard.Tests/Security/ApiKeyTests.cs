@@ -33,6 +33,6 @@ public class ApiKeyTests
         Assert.True(ApiScopes.Admin.Allows(ApiScopes.Review));
         Assert.False(ApiScopes.Check.Allows(ApiScopes.Curate));
         // Stored as text: the names are a persisted format.
-        Assert.Equal(["check", "curate", "review", "report", "admin"], ApiScopeNames.Names);
+        Assert.Equal(["check", "curate", "review", "report", "admin", "audit"], ApiScopeNames.Names);
     }
 }

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+using Microsoft.Extensions.Logging;
+using Safeguard.Hosting.Transparency;
+
+namespace Safeguard.Hosting.Diagnostics;
+
+/// <summary>Log lines of the transparency record log: kinds and sequence numbers only, never record contents.</summary>
+public static partial class LogMessages
+{
+    [LoggerMessage(SafeguardEventIds.TransparencyRecordAppended, LogLevel.Debug, "Transparency record {Kind} appended as record {Sequence}")]
+    public static partial void TransparencyRecordAppended(this ILogger logger, TransparencyRecordKind kind, long sequence);
+
+    [LoggerMessage(SafeguardEventIds.TransparencyRecordFailed, LogLevel.Error, "Transparency records of check {CheckId} could not be appended ({ErrorType}); the check was answered, its records are missing")]
+    public static partial void TransparencyRecordFailed(this ILogger logger, long checkId, string errorType);
+}
