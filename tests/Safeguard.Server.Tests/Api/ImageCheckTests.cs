@@ -64,8 +64,9 @@ public sealed class ImageCheckTests(SqliteServerFixture fixture) : IClassFixture
         using var client = fixture.Server.Client();
         string bank = NewBankName();
         await CreateBankAsync(client, bank);
-        // A different photo from the PDQ test's, so this block bank cannot decide that test's check (the fixture is shared).
-        byte[] bytes = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "data", "pdq", "misc-images", "small.jpg"), TestContext.Current.CancellationToken);
+        // A variant with its own digest: a block bank holding the plain file's SHA-256 would also
+        // match the other tests of this class, which share the server and expect their own decision.
+        byte[] bytes = WithJpegComment(await File.ReadAllBytesAsync(ImagePath, TestContext.Current.CancellationToken));
         await AddEntryAsync(client, bank, "sha256", Convert.ToHexStringLower(SHA256.HashData(bytes)));
         var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
@@ -79,6 +80,13 @@ public sealed class ImageCheckTests(SqliteServerFixture fixture) : IClassFixture
         var recorded = await fixture.Server.Store.ListRecordedChecksAsync(result.GetProperty("checkId").GetInt64() - 1, 1, TestContext.Current.CancellationToken);
         Assert.Equal("post-77", recorded[0].ContentRef);
         Assert.Equal("user-88", recorded[0].UserRef);
+    }
+
+    /// <summary>The same JPEG with a comment segment after SOI: same pixels, different bytes.</summary>
+    private static byte[] WithJpegComment(byte[] jpeg)
+    {
+        byte[] comment = [0xFF, 0xFE, 0x00, 0x06, (byte)'t', (byte)'e', (byte)'s', (byte)'t'];
+        return [.. jpeg[..2], .. comment, .. jpeg[2..]];
     }
 
     [Fact]
