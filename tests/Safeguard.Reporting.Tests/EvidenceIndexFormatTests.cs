@@ -72,3 +72,28 @@ public sealed class EvidenceIndexFormatTests : IAsyncLifetime
         Assert.Throws<ReportStoreException>(() => layout.IsOwnedByServer());
     }
 }
+
+/// <summary>Case thumbnails in the vault: round trip, refusal of non-stills, audited loads.</summary>
+public sealed class VaultThumbnailStoreTests : IAsyncLifetime
+{
+    private Harness _h = null!;
+
+    public async ValueTask InitializeAsync() => _h = await Harness.CreateAsync();
+
+    public async ValueTask DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task Thumbnail_RoundTripsEncrypted_AndEveryLoadIsAudited()
+    {
+        var store = new VaultThumbnailStore(_h.Vault);
+        byte[] png = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "data", "pdq", "bridge-mods", "square-128x128.jpg"));
+        string reference = await store.PutAsync(new Safeguard.Cases.Thumbnail(png, "image/jpeg"));
+        var back = await store.GetAsync(reference);
+        Assert.Equal(png, back!.Bytes);
+        Assert.Equal("image/jpeg", back.ContentType);
+        Assert.Null(await store.GetAsync("not-an-id"));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.PutAsync(new Safeguard.Cases.Thumbnail("GIF89a"u8.ToArray(), "image/gif")));
+        Assert.DoesNotContain(Directory.EnumerateFiles(Path.Combine(_h.Root, "vault"), "*", SearchOption.AllDirectories), f => File.ReadAllBytes(f).AsSpan().IndexOf(png) >= 0);
+        Assert.Contains(FileAuditSink.ReadAll(Path.Combine(_h.Root, "audit.jsonl")), e => e.Kind == "evidence.read" && e.Payload.Contains("review thumbnail", StringComparison.Ordinal));
+    }
+}
