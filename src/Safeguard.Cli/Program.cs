@@ -15,6 +15,7 @@ root.Subcommands.Add(ScanTextCommand.Create());
 root.Subcommands.Add(GroomingCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
+root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
 BenchCheckCommand.AddTo(root);
 return await CliApp.RunAsync(root, args).ConfigureAwait(false);

@@ -5,7 +5,7 @@ using System.Text;
 using Konscious.Security.Cryptography;
 using Safeguard.Accounts;
 
-namespace Safeguard.Console;
+namespace Safeguard.ReviewConsole;
 
 /// <summary>Argon2id cost settings.</summary>
 /// <param name="MemoryKiB">Memory per hash in KiB.</param>

@@ -7,9 +7,9 @@ using Microsoft.AspNetCore.Routing;
 using Safeguard.Accounts;
 using Safeguard.Records;
 using Safeguard.Webhooks;
-using static Safeguard.Console.ConsoleHttp;
+using static Safeguard.ReviewConsole.ConsoleHttp;
 
-namespace Safeguard.Console;
+namespace Safeguard.ReviewConsole;
 
 /// <summary>The audit log (auditors) and the webhook outbox with its dead letters (admins).</summary>
 internal static class AuditPages

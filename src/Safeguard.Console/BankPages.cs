@@ -4,11 +4,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Safeguard.Accounts;
-using Safeguard.Console.Banks;
+using Safeguard.ReviewConsole.Banks;
 using Safeguard.Webhooks;
-using static Safeguard.Console.ConsoleHttp;
+using static Safeguard.ReviewConsole.ConsoleHttp;
 
-namespace Safeguard.Console;
+namespace Safeguard.ReviewConsole;
 
 /// <summary>Bank pages for curators: browse, search, add, disable, import.</summary>
 internal static class BankPages

@@ -7,10 +7,10 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Safeguard.Accounts;
 using Safeguard.Cases;
-using Safeguard.Console.Banks;
-using static Safeguard.Console.ConsoleHttp;
+using Safeguard.ReviewConsole.Banks;
+using static Safeguard.ReviewConsole.ConsoleHttp;
 
-namespace Safeguard.Console;
+namespace Safeguard.ReviewConsole;
 
 /// <summary>The queue, the case page and the reviewer's actions.</summary>
 internal static class CasePages

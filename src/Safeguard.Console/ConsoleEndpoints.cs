@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Safeguard.Accounts;
-using Safeguard.Console;
-using static Safeguard.Console.ConsoleHttp;
+using Safeguard.ReviewConsole;
+using static Safeguard.ReviewConsole.ConsoleHttp;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -20,7 +20,9 @@ public static class ConsoleEndpoints
     public static IEndpointRouteBuilder MapSafeguardConsole(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var group = app.MapGroup(Prefix).ExcludeFromDescription();
+        // The console authenticates its own session cookie in every handler (ConsoleHttp.RunAsync), so a
+        // host whose fallback policy demands an API key must not apply it here.
+        var group = app.MapGroup(Prefix).ExcludeFromDescription().AllowAnonymous();
         group.AddEndpointFilter(async (context, next) =>
             RequireSecureTransport(context.HttpContext) ? await next(context).ConfigureAwait(false) : InsecureTransport(context.HttpContext));
         group.MapGet("/", () => Results.Redirect(Prefix + "/queue"));

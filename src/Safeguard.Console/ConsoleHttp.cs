@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 using Safeguard.Accounts;
 using Safeguard.Cases;
 
-namespace Safeguard.Console;
+namespace Safeguard.ReviewConsole;
 
 /// <summary>The signed-in user of one console request, with what a page needs to render.</summary>
 internal sealed record ConsoleUser(UserAccount Account, string CsrfToken, (int Count, int? Cap) Exposure)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using Microsoft.Extensions.Logging;
 
-namespace Safeguard.Console;
+namespace Safeguard.ReviewConsole;
 
 /// <summary>
 /// The console's log messages (event ids 3000–3099). Only opaque ids, counts and enum reasons:

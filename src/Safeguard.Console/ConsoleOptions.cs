@@ -3,9 +3,9 @@ using Safeguard.Accounts;
 using Safeguard.Cases;
 using Safeguard.Webhooks;
 
-namespace Safeguard.Console;
+namespace Safeguard.ReviewConsole;
 
-/// <summary>Console settings (configuration section <c>Safeguard:Console</c> once wired into the server).</summary>
+/// <summary>Console settings. The server fills them from <c>Safeguard:Review:*</c> and <c>Safeguard:Webhooks:*</c>.</summary>
 public sealed class ConsoleOptions
 {
     /// <summary>The authentication scheme of console sessions (separate from API keys).</summary>
@@ -31,6 +31,9 @@ public sealed class ConsoleOptions
 
     /// <summary>The platform's webhook receiver; null disables delivery (the outbox still fills).</summary>
     public WebhookEndpoint? Webhook { get; set; }
+
+    /// <summary>Time limit of one webhook delivery attempt.</summary>
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Retry schedule for webhooks.</summary>
     public BackoffPolicy WebhookBackoff { get; set; } = BackoffPolicy.Default;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Safeguard.Accounts;
 using Safeguard.Cases;
-using Safeguard.Console;
+using Safeguard.ReviewConsole;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -22,7 +22,7 @@ public static class ConsoleServiceCollectionExtensions
         configure?.Invoke(options);
         services.TryAddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(nameof(ConsoleWorker));
+        services.AddHttpClient(nameof(ConsoleWorker), c => c.Timeout = options.WebhookTimeout);
 
         services.AddAuthentication()
             .AddCookie(ConsoleOptions.Scheme, o =>
@@ -54,7 +54,8 @@ public static class ConsoleServiceCollectionExtensions
             sp.GetRequiredService<IUserStore>(), sp.GetRequiredService<IPasswordHasher>(), sp.GetRequiredService<ConsoleOptions>().Lockout, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new CaseService(
             sp.GetRequiredService<ICaseStore>(), sp.GetRequiredService<IExposureStore>(), sp.GetRequiredService<Safeguard.Records.IAuditTrail>(),
-            sp.GetService<Safeguard.Console.Banks.IBankCatalog>(), sp.GetRequiredService<ConsoleOptions>().Review, sp.GetRequiredService<TimeProvider>()));
+            sp.GetService<Safeguard.ReviewConsole.Banks.IBankCatalog>(), sp.GetService<ReviewOptions>() ?? sp.GetRequiredService<ConsoleOptions>().Review,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<ConsoleWorker>();
         return services;
     }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Safeguard.Cases;
 using Safeguard.Webhooks;
 
-namespace Safeguard.Console;
+namespace Safeguard.ReviewConsole;
 
 /// <summary>Background work of the console: returns lapsed claims to the queue and sends webhooks from the outbox.</summary>
 internal sealed class ConsoleWorker(

@@ -8,9 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Safeguard.Accounts;
 using Safeguard.Evidence;
 using Safeguard.Reporting;
-using static Safeguard.Console.ConsoleHttp;
+using static Safeguard.ReviewConsole.ConsoleHttp;
 
-namespace Safeguard.Console;
+namespace Safeguard.ReviewConsole;
 
 /// <summary>
 /// Authority reports (role <c>reporter</c> or <c>admin</c>): draft from confirmed cases, check the

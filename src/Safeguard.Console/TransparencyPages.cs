@@ -10,9 +10,9 @@ using Safeguard.Accounts;
 using Safeguard.Records;
 using Safeguard.Transparency;
 using Safeguard.Transparency.Offences;
-using static Safeguard.Console.ConsoleHttp;
+using static Safeguard.ReviewConsole.ConsoleHttp;
 
-namespace Safeguard.Console;
+namespace Safeguard.ReviewConsole;
 
 /// <summary>
 /// Transparency for auditors: the report for a period (HTML with server-drawn SVG charts, JSON, CSV, the

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Safeguard.Hosting;
 using Safeguard.Hosting.Checks;
+using Safeguard.Hosting.ChildSafety;
 using Safeguard.Hosting.Diagnostics;
 using Safeguard.Hosting.Matching;
 using Safeguard.Hosting.Reporting;
@@ -57,7 +58,22 @@ public static class SafeguardServiceCollectionExtensions
             MaxPixels = sp.GetRequiredService<IOptions<SafeguardOptions>>().Value.Checks.MaxImagePixels,
         }));
         services.TryAddSingleton<CheckService>();
+        services.TryAddSingleton<TextBankIndex>();
+        services.TryAddSingleton<TextCheckService>();
         return services.AddSafeguardTransparency();
+    }
+
+    /// <summary>
+    /// The child-safety engine (behaviour and conversation state in this process's memory) and the
+    /// service that feeds it and opens grooming review cases. Needs a <see cref="Safeguard.Cases.CaseService"/> registered.
+    /// </summary>
+    public static IServiceCollection AddSafeguardChildSafety(this IServiceCollection services)
+    {
+        services.TryAddSingleton<SafeguardMetrics>();
+        services.TryAddSingleton(_ => new Safeguard.ChildSafety.ChildSafetyEngine());
+        services.TryAddSingleton<ChildSafetyService>();
+        services.AddHostedService<ChildSafetyMaintenance>();
+        return services;
     }
 
     /// <summary>API-key authentication (<c>Authorization: Bearer</c>) and one authorization policy per scope.</summary>
@@ -118,5 +134,5 @@ public static class SafeguardServiceCollectionExtensions
 
     /// <summary>Everything the server needs, in one call.</summary>
     public static IServiceCollection AddSafeguard(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddSafeguardOptions(configuration).AddSafeguardStorage().AddSafeguardMatching().AddSafeguardApiKeys().AddSafeguardReporting(configuration);
+        services.AddSafeguardOptions(configuration).AddSafeguardStorage().AddSafeguardMatching().AddSafeguardChildSafety().AddSafeguardApiKeys().AddSafeguardReviewStores().AddSafeguardReporting(configuration);
 }

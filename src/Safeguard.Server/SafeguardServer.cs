@@ -9,6 +9,7 @@ using Safeguard.Hosting;
 using Safeguard.Hosting.Diagnostics;
 using Safeguard.Hosting.Security;
 using Safeguard.Server.Api;
+using Safeguard.Server.Review;
 
 namespace Safeguard.Server;
 
@@ -37,10 +38,12 @@ public static class SafeguardServer
         configure?.Invoke(builder);
 
         builder.Services.AddSafeguard(builder.Configuration);
+        builder.Services.AddSafeguardReview(builder.Configuration);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, Safeguard.ChildSafety.ChildSafetyJsonContext.Default);
             // Absent, not null: a check-only caller's matches simply have no entry fields.
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
@@ -58,7 +61,7 @@ public static class SafeguardServer
             {
                 document.Info.Title = "Safeguard API";
                 document.Info.Version = "v1";
-                document.Info.Description = "Hash banks, upload-time checks, keys, audit and transparency. Every endpoint except /health needs 'Authorization: Bearer <API key>'.";
+                document.Info.Description = "Hash, URL and keyword banks, image and text checks, child-safety decisions and events, keys, audit and transparency. Every endpoint except /health needs 'Authorization: Bearer <API key>'.";
                 // The served address depends on where the server runs; the committed document must not.
                 document.Servers = [];
                 return Task.CompletedTask;
@@ -77,7 +80,10 @@ public static class SafeguardServer
         app.MapEntriesApi();
         app.MapCheckApi();
         app.MapReportsApi();
+        app.MapTextCheckApi();
+        app.MapChildSafetyApi();
         app.MapTransparencyApi();
+        app.MapSafeguardConsole();
         return app;
     }
 

@@ -2,6 +2,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Safeguard.Banks;
 
 namespace Safeguard.Storage;
 
@@ -22,6 +23,16 @@ public sealed class AuditPayload
         _fields.Add((name, value));
         return this;
     }
+
+    /// <summary>
+    /// Adds an entry's value: hashes as they are; text entries (URLs, domains, keywords) only as the
+    /// SHA-256 of their UTF-8 text, so the append-only audit log never holds listed URLs or terms,
+    /// which deleting an entry could then not remove.
+    /// </summary>
+    public AuditPayload WithEntryValue(HashKind kind, string value) =>
+        kind.IsText() && kind != HashKind.UrlSha256
+            ? With("valueSha256", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(value))))
+            : With("value", value);
 
     /// <summary>The JSON text.</summary>
     public override string ToString()

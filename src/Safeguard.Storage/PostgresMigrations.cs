@@ -89,6 +89,8 @@ internal static class PostgresMigrations
                 PRIMARY KEY (day, api_key_id)
             );
             """),
+        new(2, ReviewSchema.Name, ReviewSchema.Postgres),
+        TextBankMigrations.Postgres,
         new(RecordLogSchema.Version, RecordLogSchema.Name, RecordLogSchema.Postgres),
     ];
 }

@@ -25,7 +25,7 @@ namespace Safeguard.Storage;
 public abstract partial class SqlStore : ISafeguardStore
 {
     private const string EntryColumns = "id, bank_id, kind, value, external_id, labels, note, added_by, added_at, disabled_until, deleted_at";
-    private const string BankColumns = "id, name, description, source, category, pdq_radius, enabled, action, created_at, updated_at";
+    private const string BankColumns = "id, name, description, source, category, pdq_radius, enabled, action, created_at, updated_at, shadow, kind";
     private const string KeyColumns = "id, name, token_prefix, scopes, rate_limit_per_second, created_at, revoked_at";
 
 
@@ -161,12 +161,16 @@ public abstract partial class SqlStore : ISafeguardStore
             }
             long now = Now();
             long id = await w.ScalarAsync("""
-                INSERT INTO banks (name, description, source, category, pdq_radius, enabled, action, created_at, updated_at)
-                VALUES (@name, @description, @source, @category, @radius, @enabled, @action, @now, @now) RETURNING id
+                INSERT INTO banks (name, description, source, category, pdq_radius, enabled, action, created_at, updated_at, shadow, kind)
+                VALUES (@name, @description, @source, @category, @radius, @enabled, @action, @now, @now, @shadow, @kind) RETURNING id
                 """,
                 ("@name", draft.Name), ("@description", draft.Description), ("@source", draft.Source), ("@category", draft.Category),
-                ("@radius", draft.PdqRadius), ("@enabled", draft.Enabled), ("@action", draft.Action.ToText()), ("@now", now)).ConfigureAwait(false);
-            var bank = new Bank(id, draft.Name, draft.Description, draft.Source, draft.Category, draft.PdqRadius, draft.Enabled, draft.Action, Db.FromUnixMs(now), Db.FromUnixMs(now));
+                ("@radius", draft.PdqRadius), ("@enabled", draft.Enabled), ("@action", draft.Action.ToText()), ("@now", now), ("@shadow", draft.Shadow), ("@kind", draft.Kind.ToText())).ConfigureAwait(false);
+            var bank = new Bank(id, draft.Name, draft.Description, draft.Source, draft.Category, draft.PdqRadius, draft.Enabled, draft.Action, Db.FromUnixMs(now), Db.FromUnixMs(now))
+            {
+                Shadow = draft.Shadow,
+                Kind = draft.Kind,
+            };
             await w.AuditAsync("bank.created", BankPayload(actor, bank)).ConfigureAwait(false);
             await w.ChangeAsync(id, BankChangeKind.Bank, 0, 0).ConfigureAwait(false);
             return bank;
@@ -204,14 +208,15 @@ public abstract partial class SqlStore : ISafeguardStore
                 PdqRadius = patch.PdqRadius ?? old.PdqRadius,
                 Enabled = patch.Enabled ?? old.Enabled,
                 Action = patch.Action ?? old.Action,
+                Shadow = patch.Shadow ?? old.Shadow,
                 UpdatedAt = Db.FromUnixMs(Now()),
             };
             await w.ExecuteAsync("""
                 UPDATE banks SET description = @description, source = @source, category = @category, pdq_radius = @radius,
-                    enabled = @enabled, action = @action, updated_at = @now WHERE id = @id
+                    enabled = @enabled, action = @action, updated_at = @now, shadow = @shadow WHERE id = @id
                 """,
                 ("@description", bank.Description), ("@source", bank.Source), ("@category", bank.Category), ("@radius", bank.PdqRadius),
-                ("@enabled", bank.Enabled), ("@action", bank.Action.ToText()), ("@now", Db.ToUnixMs(bank.UpdatedAt)), ("@id", bank.Id)).ConfigureAwait(false);
+                ("@enabled", bank.Enabled), ("@action", bank.Action.ToText()), ("@now", Db.ToUnixMs(bank.UpdatedAt)), ("@shadow", bank.Shadow), ("@id", bank.Id)).ConfigureAwait(false);
             await w.AuditAsync("bank.updated", BankPayload(actor, bank)).ConfigureAwait(false);
             await w.ChangeAsync(bank.Id, BankChangeKind.Bank, 0, 0).ConfigureAwait(false);
             return bank;
@@ -244,13 +249,20 @@ public abstract partial class SqlStore : ISafeguardStore
 
     private static AuditPayload BankPayload(string actor, Bank bank) => AuditPayload.By(actor)
         .With("bankId", bank.Id).With("bank", bank.Name).With("description", bank.Description).With("source", bank.Source)
-        .With("category", bank.Category).With("pdqRadius", bank.PdqRadius).With("enabled", bank.Enabled).With("action", bank.Action.ToText());
+        .With("category", bank.Category).With("pdqRadius", bank.PdqRadius).With("enabled", bank.Enabled).With("action", bank.Action.ToText())
+        .With("shadow", bank.Shadow)
+        .With("kind", bank.Kind.ToText());
 
     private static Bank ReadBank(DbDataReader r)
     {
         BankActions.TryParse(r.GetString(7), out var action);
+        BankKinds.TryParse(r.GetString(11), out var kind);
         return new Bank(r.GetInt64(0), r.GetString(1), Db.NullableString(r, 2), r.GetString(3), r.GetString(4), r.GetInt32(5),
-            r.GetBoolean(6), action, Db.FromUnixMs(r.GetInt64(8)), Db.FromUnixMs(r.GetInt64(9)));
+            r.GetBoolean(6), action, Db.FromUnixMs(r.GetInt64(8)), Db.FromUnixMs(r.GetInt64(9)))
+        {
+            Shadow = r.GetBoolean(10),
+            Kind = kind,
+        };
     }
 
     // ---------------------------------------------------------------- entries
@@ -269,7 +281,7 @@ public abstract partial class SqlStore : ISafeguardStore
                 ("@bank", bankId), ("@kind", entry.Kind.ToText()), ("@value", entry.Value), ("@external", entry.ExternalId),
                 ("@labels", Db.LabelsToJson(entry.Labels)), ("@note", entry.Note), ("@by", actor), ("@at", now)).ConfigureAwait(false);
             await w.AuditAsync("entry.added", AuditPayload.By(actor).With("bankId", bankId).With("entryId", id).With("kind", entry.Kind.ToText())
-                .With("value", entry.Value).With("externalId", entry.ExternalId).With("labels", entry.Labels ?? [])).ConfigureAwait(false);
+                .WithEntryValue(entry.Kind, entry.Value).With("externalId", entry.ExternalId).With("labels", entry.Labels ?? [])).ConfigureAwait(false);
             await w.ChangeAsync(bankId, BankChangeKind.Entries, id, id).ConfigureAwait(false);
             return new BankEntry(id, bankId, entry.Kind, entry.Value, entry.ExternalId, entry.Labels ?? [], entry.Note, actor, Db.FromUnixMs(now), null, false);
         }, cancellationToken);
@@ -429,7 +441,7 @@ public abstract partial class SqlStore : ISafeguardStore
 
     private static BankEntry ReadEntry(DbDataReader r)
     {
-        HashKinds.TryParse(r.GetString(2), out var kind);
+        HashKinds.TryParseAny(r.GetString(2), out var kind);
         long? disabled = Db.NullableInt64(r, 9);
         return new BankEntry(r.GetInt64(0), r.GetInt64(1), kind, r.GetString(3), Db.NullableString(r, 4), Db.LabelsFromJson(r.GetString(5)),
             Db.NullableString(r, 6), r.GetString(7), Db.FromUnixMs(r.GetInt64(8)), disabled is null ? null : Db.FromUnixMs(disabled.Value), !r.IsDBNull(10));
@@ -437,7 +449,7 @@ public abstract partial class SqlStore : ISafeguardStore
 
     private static IndexedEntry ReadIndexed(DbDataReader r)
     {
-        HashKinds.TryParse(r.GetString(2), out var kind);
+        HashKinds.TryParseAny(r.GetString(2), out var kind);
         return new IndexedEntry(r.GetInt64(0), r.GetInt64(1), kind, r.GetString(3), Db.NullableInt64(r, 4), !r.IsDBNull(5));
     }
 
@@ -537,19 +549,20 @@ public abstract partial class SqlStore : ISafeguardStore
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var h = check.Hashes;
         long id = await Db.ScalarInt64Async(c, tx, """
-            INSERT INTO checks (checked_at, api_key_id, content_ref, user_ref, pdq, pdq_quality, md5, sha1, sha256, decision)
-            VALUES (@at, @key, @content, @user, @pdq, @quality, @md5, @sha1, @sha256, @decision) RETURNING id
+            INSERT INTO checks (checked_at, api_key_id, content_ref, user_ref, pdq, pdq_quality, md5, sha1, sha256, decision, input, context, review_text)
+            VALUES (@at, @key, @content, @user, @pdq, @quality, @md5, @sha1, @sha256, @decision, @input, @context, @text) RETURNING id
             """, cancellationToken,
             ("@at", Db.ToUnixMs(check.CheckedAt)), ("@key", check.ApiKeyId), ("@content", check.ContentRef), ("@user", check.UserRef),
-            ("@pdq", h.Pdq), ("@quality", h.PdqQuality), ("@md5", h.Md5), ("@sha1", h.Sha1), ("@sha256", h.Sha256), ("@decision", check.Decision)).ConfigureAwait(false);
+            ("@pdq", h.Pdq), ("@quality", h.PdqQuality), ("@md5", h.Md5), ("@sha1", h.Sha1), ("@sha256", h.Sha256), ("@decision", check.Decision),
+            ("@input", check.Input), ("@context", check.Context), ("@text", check.Text)).ConfigureAwait(false);
         foreach (var m in check.Matches.DistinctBy(m => m.EntryId))
         {
             await Db.ExecuteAsync(c, tx, """
-                INSERT INTO check_matches (check_id, entry_id, bank_id, bank_name, kind, distance, action)
-                VALUES (@check, @entry, @bank, @bankName, @kind, @distance, @action)
+                INSERT INTO check_matches (check_id, entry_id, bank_id, bank_name, kind, distance, action, span_start, span_end)
+                VALUES (@check, @entry, @bank, @bankName, @kind, @distance, @action, @start, @end)
                 """, cancellationToken,
                 ("@check", id), ("@entry", m.EntryId), ("@bank", m.BankId), ("@bankName", m.BankName), ("@kind", m.Kind.ToText()),
-                ("@distance", m.Distance), ("@action", m.Action.ToText())).ConfigureAwait(false);
+                ("@distance", m.Distance), ("@action", m.Action.ToText()), ("@start", m.SpanStart), ("@end", m.SpanEnd)).ConfigureAwait(false);
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return id;
@@ -559,26 +572,35 @@ public abstract partial class SqlStore : ISafeguardStore
     public async Task<IReadOnlyList<RecordedCheck>> ListRecordedChecksAsync(long afterId, int limit, CancellationToken cancellationToken = default)
     {
         var checks = await QueryAsync("""
-            SELECT id, checked_at, api_key_id, content_ref, user_ref, pdq, pdq_quality, md5, sha1, sha256, decision
+            SELECT id, checked_at, api_key_id, content_ref, user_ref, pdq, pdq_quality, md5, sha1, sha256, decision, input, context, review_text
             FROM checks WHERE id > @after ORDER BY id LIMIT @limit
             """,
             r => new RecordedCheck(r.GetInt64(0), Db.FromUnixMs(r.GetInt64(1)), r.GetInt64(2), Db.NullableString(r, 3), Db.NullableString(r, 4),
                 new CheckHashes(Db.NullableString(r, 5), Db.NullableInt32(r, 6), Db.NullableString(r, 7), Db.NullableString(r, 8), Db.NullableString(r, 9)),
-                r.GetString(10), []),
+                r.GetString(10), [])
+            {
+                Input = Db.NullableString(r, 11),
+                Context = Db.NullableString(r, 12),
+                Text = Db.NullableString(r, 13),
+            },
             cancellationToken, ("@after", afterId), ("@limit", limit)).ConfigureAwait(false);
         if (checks.Count == 0)
         {
             return checks;
         }
         var matches = await QueryAsync("""
-            SELECT check_id, bank_id, bank_name, entry_id, kind, distance, action FROM check_matches
+            SELECT check_id, bank_id, bank_name, entry_id, kind, distance, action, span_start, span_end FROM check_matches
             WHERE check_id >= @first AND check_id <= @last ORDER BY check_id, entry_id
             """,
             r =>
             {
-                HashKinds.TryParse(r.GetString(4), out var kind);
+                HashKinds.TryParseAny(r.GetString(4), out var kind);
                 BankActions.TryParse(r.GetString(6), out var action);
-                return (CheckId: r.GetInt64(0), Match: new CheckMatch(r.GetInt64(1), r.GetString(2), r.GetInt64(3), kind, r.GetInt32(5), action));
+                return (CheckId: r.GetInt64(0), Match: new CheckMatch(r.GetInt64(1), r.GetString(2), r.GetInt64(3), kind, r.GetInt32(5), action)
+                {
+                    SpanStart = Db.NullableInt32(r, 7),
+                    SpanEnd = Db.NullableInt32(r, 8),
+                });
             },
             cancellationToken, ("@first", checks[0].Id), ("@last", checks[^1].Id)).ConfigureAwait(false);
         var byCheck = matches.ToLookup(m => m.CheckId, m => m.Match);

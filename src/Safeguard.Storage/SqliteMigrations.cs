@@ -89,6 +89,8 @@ internal static class SqliteMigrations
                 PRIMARY KEY (day, api_key_id)
             );
             """),
+        new(2, ReviewSchema.Name, ReviewSchema.Sqlite),
+        TextBankMigrations.Sqlite,
         new(RecordLogSchema.Version, RecordLogSchema.Name, RecordLogSchema.Sqlite),
     ];
 }

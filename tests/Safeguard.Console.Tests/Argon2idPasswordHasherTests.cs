@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using Safeguard.ReviewConsole;
+
 namespace Safeguard.Console.Tests;
 
 public sealed class Argon2idPasswordHasherTests

@@ -2,6 +2,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
+using Safeguard.ReviewConsole;
+
 namespace Safeguard.Console.Tests;
 
 /// <summary>

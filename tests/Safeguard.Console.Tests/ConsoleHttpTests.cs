@@ -2,6 +2,8 @@
 using System.Net;
 using Safeguard.Cases;
 
+using Safeguard.ReviewConsole;
+
 namespace Safeguard.Console.Tests;
 
 /// <summary>The console over plain HTTP: sessions, CSRF, lock-out, roles and what each page reveals.</summary>

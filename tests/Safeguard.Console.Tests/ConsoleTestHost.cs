@@ -9,8 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Safeguard.Accounts;
 using Safeguard.Cases;
-using Safeguard.Console;
-using Safeguard.Console.Banks;
+using Safeguard.ReviewConsole;
+using Safeguard.ReviewConsole.Banks;
 using Safeguard.Records;
 using Safeguard.Webhooks;
 

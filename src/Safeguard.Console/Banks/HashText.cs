@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-namespace Safeguard.Console.Banks;
+namespace Safeguard.ReviewConsole.Banks;
 
 /// <summary>Validation of hash text typed or imported by curators.</summary>
 public static class HashText

@@ -2,7 +2,7 @@
 using Safeguard.Cases;
 using Safeguard.Webhooks;
 
-namespace Safeguard.Console.Banks;
+namespace Safeguard.ReviewConsole.Banks;
 
 /// <summary>A bank as the console lists it.</summary>
 /// <param name="Name">Unique name.</param>

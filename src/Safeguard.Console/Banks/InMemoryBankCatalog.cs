@@ -3,7 +3,7 @@ using System.Globalization;
 using Safeguard.Cases;
 using Safeguard.Webhooks;
 
-namespace Safeguard.Console.Banks;
+namespace Safeguard.ReviewConsole.Banks;
 
 /// <summary>Banks in memory, for tests and demos. Thread-safe.</summary>
 public sealed class InMemoryBankCatalog(TimeProvider time) : IBankCatalog

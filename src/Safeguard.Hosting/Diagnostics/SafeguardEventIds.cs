@@ -46,11 +46,23 @@ public static class SafeguardEventIds
     public const int TransparencyRecordAppended = 1500;
     public const int TransparencyRecordFailed = 1501;
 
-    // 1600–1699: reporting
-    public const int VaultDevelopmentKey = 1600;
-    public const int ReportSweepCompleted = 1601;
-    public const int ReportSweepFailed = 1602;
-    public const int RetentionProposalsWaiting = 1603;
+    // 1600–1699: review cases and webhooks
+    public const int CaseOpened = 1600;
+    public const int ShadowMatched = 1601;
+    public const int CaseOpenFailed = 1602;
+    public const int AutomaticActionQueued = 1603;
+
+    // 1700–1799: text checks and child safety
+    public const int TextSnapshotBuilt = 1700;
+    public const int GroomingCaseOpened = 1701;
+    public const int GroomingCaseFailed = 1702;
+    public const int ChildSafetyEventsIngested = 1703;
+
+    // 1800–1899: reporting
+    public const int VaultDevelopmentKey = 1800;
+    public const int ReportSweepCompleted = 1801;
+    public const int ReportSweepFailed = 1802;
+    public const int RetentionProposalsWaiting = 1803;
 
     // 1900–1999: errors
     public const int BadRequest = 1900;

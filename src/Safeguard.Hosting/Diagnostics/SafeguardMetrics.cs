@@ -26,7 +26,27 @@ public sealed class SafeguardMetrics
         IndexEntries = factory.CreateGauge("safeguard_index_entries", "Entries held in the in-memory index, by bank.", "bank");
         IndexChangeId = factory.CreateGauge("safeguard_index_change_id", "Newest change-feed row applied to the index.");
         ImportedEntries = factory.CreateCounter("safeguard_imported_entries_total", "Entries committed by bulk imports.");
+        TextSnapshotEntries = factory.CreateGauge("safeguard_text_snapshot_entries", "URL and keyword entries compiled into the text snapshot in use.");
+        TextSnapshotBuilds = factory.CreateCounter("safeguard_text_snapshot_builds_total", "Text snapshots built after url or keyword banks changed.");
+        ChildSafetyDecisions = factory.CreateCounter("safeguard_child_safety_decisions_total", "Child-safety decisions, by decision and rule.", "decision", "rule");
+        ChildSafetyEvents = factory.CreateCounter("safeguard_child_safety_events_total", "Child-safety events ingested, by type.", "type");
+        GroomingCases = factory.CreateCounter("safeguard_grooming_cases_total", "Conversations that reached the case tier and became review cases, by tier.", "tier");
     }
+
+    /// <summary>safeguard_text_snapshot_entries.</summary>
+    public Gauge TextSnapshotEntries { get; }
+
+    /// <summary>safeguard_text_snapshot_builds_total.</summary>
+    public Counter TextSnapshotBuilds { get; }
+
+    /// <summary>safeguard_child_safety_decisions_total{decision,rule}.</summary>
+    public Counter ChildSafetyDecisions { get; }
+
+    /// <summary>safeguard_child_safety_events_total{type}.</summary>
+    public Counter ChildSafetyEvents { get; }
+
+    /// <summary>safeguard_grooming_cases_total{tier}.</summary>
+    public Counter GroomingCases { get; }
 
     /// <summary>The registry served at /metrics.</summary>
     public CollectorRegistry Registry { get; }

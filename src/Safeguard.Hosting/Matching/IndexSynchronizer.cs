@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Safeguard.Banks;
 using Safeguard.Hosting.Diagnostics;
 using Safeguard.Storage;
 
@@ -14,10 +15,13 @@ namespace Safeguard.Hosting.Matching;
 /// poll interval) and applies rows in id order; each row makes it reload the current state of what
 /// it names, so replays are harmless. Writes made through this node call
 /// <see cref="CatchUpAsync"/> before answering, so the next check on this node sees them.
+/// Url and keyword banks go to <see cref="TextBankIndex"/>; when a batch of rows changed text
+/// entries, the text snapshot is rebuilt once at the end of the batch.
 /// </summary>
 public sealed class IndexSynchronizer(
     ISafeguardStore store,
     BankIndex index,
+    TextBankIndex textIndex,
     SafeguardMetrics metrics,
     IOptions<SafeguardOptions> options,
     ILogger<IndexSynchronizer> logger) : BackgroundService
@@ -95,14 +99,16 @@ public sealed class IndexSynchronizer(
             var banks = await store.ListBanksAsync(ct).ConfigureAwait(false);
             foreach (var bank in banks)
             {
-                index.UpsertBank(bank);
+                Upsert(bank);
             }
             long entries = 0;
             await foreach (var entry in store.ReadLiveEntriesAsync(ct).ConfigureAwait(false))
             {
-                index.Apply(entry);
+                Apply(entry);
                 entries++;
             }
+            // Text checks must not answer before their lists are compiled, as hash checks wait for the load.
+            await RebuildTextAsync(ct).ConfigureAwait(false);
             Interlocked.Exchange(ref _lastChangeId, changeId);
             index.MarkLoaded();
             metrics.IndexChangeId.Set(changeId);
@@ -150,6 +156,46 @@ public sealed class IndexSynchronizer(
         {
             _gate.Release();
         }
+        // Outside the gate: hash changes keep flowing while the text lists compile, and checks keep the old snapshot meanwhile.
+        await RebuildTextAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task RebuildTextAsync(CancellationToken ct)
+    {
+        if (!textIndex.NeedsRebuild)
+        {
+            return;
+        }
+        if (await textIndex.RebuildAsync(ct).ConfigureAwait(false) is { } built)
+        {
+            metrics.TextSnapshotBuilds.Inc();
+            metrics.TextSnapshotEntries.Set(built.Entries);
+            logger.TextSnapshotBuilt(built.Entries, built.Refused, built.ElapsedMs);
+        }
+    }
+
+    private void Upsert(Bank bank)
+    {
+        if (bank.Kind.IsText())
+        {
+            textIndex.UpsertBank(bank);
+        }
+        else
+        {
+            index.UpsertBank(bank);
+        }
+    }
+
+    private void Apply(in IndexedEntry entry)
+    {
+        if (entry.Kind.IsText())
+        {
+            textIndex.Apply(entry);
+        }
+        else
+        {
+            index.Apply(entry);
+        }
     }
 
     private async Task ApplyAsync(BankChange change, CancellationToken ct)
@@ -161,16 +207,17 @@ public sealed class IndexSynchronizer(
                 if (bank is null)
                 {
                     index.RemoveBank(change.BankId);
+                    textIndex.RemoveBank(change.BankId);
                 }
                 else
                 {
-                    index.UpsertBank(bank);
+                    Upsert(bank);
                 }
                 break;
             case BankChangeKind.Entries:
                 await foreach (var entry in store.ReadEntryRangeAsync(change.BankId, change.FirstEntryId, change.LastEntryId, ct).ConfigureAwait(false))
                 {
-                    index.Apply(entry);
+                    Apply(entry);
                 }
                 break;
             default:

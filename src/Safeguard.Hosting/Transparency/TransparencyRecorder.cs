@@ -114,13 +114,13 @@ public sealed class TransparencyRecorder(IRecordLog log, TimeProvider time, ILog
         string? account = TransparencyIds.Account(userRef);
         foreach (var b in banks.DistinctBy(b => b.Bank))
         {
-            await RecordAsync(new DetectionRecord(TransparencyIds.Detection(checkId, b.Bank), checkedAt, item, DetectionType.HashMatch, DetectionSource.Proactive)
+            await RecordAsync(new DetectionRecord(TransparencyIds.Detection(checkId, b.Bank), checkedAt, item, DetectionTypeOf(b.Kind), DetectionSource.Proactive)
             {
                 AccountId = account,
                 Bank = b.Bank,
                 Category = b.Category,
                 Detector = b.Kind.ToText(),
-                DetectorVersion = HashDetectorVersion,
+                DetectorVersion = b.Kind.IsText() ? Safeguard.Text.KeywordNormalizer.PipelineVersion : HashDetectorVersion,
                 Surface = "upload",
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -181,6 +181,14 @@ public sealed class TransparencyRecorder(IRecordLog log, TimeProvider time, ILog
 
     /// <summary>True when <paramref name="e"/> is the database failing, which the check path survives.</summary>
     public static bool IsStoreFailure(Exception e) => e is DbException or TimeoutException or IOException or InvalidOperationException;
+
+    // Text checks (url and keyword banks) record through the same path as image checks.
+    private static DetectionType DetectionTypeOf(HashKind kind) => kind switch
+    {
+        HashKind.Url or HashKind.Domain or HashKind.UrlSha256 => DetectionType.Url,
+        HashKind.Keyword => DetectionType.Keyword,
+        _ => DetectionType.HashMatch,
+    };
 
     private static TransparencyRecordKind KindOf(TransparencyRecord record) => record switch
     {

@@ -4,15 +4,15 @@ using System.Text.Json.Serialization;
 
 namespace Safeguard.Server.Api;
 
-/// <summary><c>POST /v1/banks</c>.</summary>
-public sealed record CreateBankRequest(string? Name, string? Description, string? Source, string? Category, int? Radius, string? Action, bool? Enabled);
+/// <summary><c>POST /v1/banks</c>. <c>action</c> <c>allow</c> makes an allow-list bank; <c>kind</c> is hash (default), url or keyword; <c>shadow</c> records matches without acting on them.</summary>
+public sealed record CreateBankRequest(string? Name, string? Description, string? Source, string? Category, int? Radius, string? Action, bool? Enabled, bool? Shadow = null, string? Kind = null);
 
 /// <summary><c>PATCH /v1/banks/{name}</c>: absent fields keep their value.</summary>
-public sealed record UpdateBankRequest(string? Description, string? Source, string? Category, int? Radius, string? Action, bool? Enabled);
+public sealed record UpdateBankRequest(string? Description, string? Source, string? Category, int? Radius, string? Action, bool? Enabled, bool? Shadow = null);
 
 /// <summary>A bank.</summary>
 public sealed record BankResponse(string Name, string? Description, string Source, string Category, int Radius, bool Enabled, string Action,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long? Entries);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long? Entries, string Kind, bool Shadow = false);
 
 /// <summary><c>GET /v1/banks</c>.</summary>
 public sealed record BankListResponse(IReadOnlyList<BankResponse> Banks);
@@ -75,14 +75,31 @@ public sealed record CheckUploadRequest(DateTimeOffset? At, string? Ip, int? Por
 public sealed record CheckHashesResponse(string? Pdq, int? PdqQuality, string? Md5, string? Sha1, string? Sha256);
 
 /// <summary>One match. Callers with only the <c>check</c> scope get the bank and action alone (unless configured otherwise).</summary>
-public sealed record CheckMatchResponse(string Bank, string Action, long? EntryId, string? Kind, int? Distance, IReadOnlyList<string>? Labels, string? ExternalId);
+public sealed record CheckMatchResponse(string Bank, string Action, long? EntryId, string? Kind, int? Distance, IReadOnlyList<string>? Labels, string? ExternalId,
+    int? Start = null, int? End = null);
 
 /// <summary>The answer to a check.</summary>
 public sealed record CheckResponse(string Decision, CheckHashesResponse Hashes, IReadOnlyList<CheckMatchResponse> Matches, long? CheckId);
 
 /// <summary>A check that matched, as recorded.</summary>
 public sealed record RecordedCheckResponse(long Id, DateTimeOffset CheckedAt, long KeyId, string? ContentRef, string? UserRef, CheckHashesResponse Hashes,
-    string Decision, IReadOnlyList<CheckMatchResponse> Matches);
+    string Decision, IReadOnlyList<CheckMatchResponse> Matches, string? Input = null, string? Context = null, string? Text = null);
+
+/// <summary><c>POST /v1/check/text</c>.</summary>
+public sealed record TextCheckRequest(string? Text, string? Context, string? ContentRef, string? UserRef);
+
+/// <summary>
+/// One list entry found in the text. Everyone sees kind, bank, category, action and the span;
+/// callers with only the <c>check</c> scope see nothing about the entry itself (unless configured).
+/// </summary>
+public sealed record TextHitResponse(string Kind, string Bank, string Category, string Action, int Start, int End,
+    long? EntryId, string? EntryKind, IReadOnlyList<string>? Labels, string? ExternalId);
+
+/// <summary>The answer to a text check.</summary>
+public sealed record TextCheckResponse(string Decision, IReadOnlyList<TextHitResponse> Hits, long? CheckId);
+
+/// <summary><c>POST /v1/events</c>: one outcome per event, in order.</summary>
+public sealed record ChildSafetyEventsResponse(IReadOnlyList<Safeguard.Hosting.ChildSafety.ChildSafetyEventOutcome> Results);
 
 /// <summary><c>GET /v1/checks</c>.</summary>
 public sealed record RecordedCheckPageResponse(IReadOnlyList<RecordedCheckResponse> Checks, long? Next);
@@ -164,6 +181,9 @@ public sealed record AppealResponse(long Sequence, string? ItemId);
 [JsonSerializable(typeof(CheckResponse))]
 [JsonSerializable(typeof(RecordedCheckPageResponse))]
 [JsonSerializable(typeof(AuditVerifyResponse))]
+[JsonSerializable(typeof(TextCheckRequest))]
+[JsonSerializable(typeof(TextCheckResponse))]
+[JsonSerializable(typeof(ChildSafetyEventsResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(CheckUserRequest))]
 [JsonSerializable(typeof(CheckUploadRequest))]

@@ -11,7 +11,7 @@ namespace Safeguard.Server.Api;
 internal static class ApiMapping
 {
     public static BankResponse ToResponse(this Bank b, long? entries = null) =>
-        new(b.Name, b.Description, b.Source, b.Category, b.PdqRadius, b.Enabled, b.Action.ToText(), b.CreatedAt, b.UpdatedAt, entries);
+        new(b.Name, b.Description, b.Source, b.Category, b.PdqRadius, b.Enabled, b.Action.ToText(), b.CreatedAt, b.UpdatedAt, entries, b.Kind.ToText(), b.Shadow);
 
     public static EntryResponse ToResponse(this BankEntry e, string bank) =>
         new(e.Id, bank, e.Kind.ToText(), e.Value, e.ExternalId, e.Labels, e.Note, e.AddedBy, e.AddedAt, e.DisabledUntil, e.Deleted);
@@ -27,7 +27,11 @@ internal static class ApiMapping
         : new(m.Bank, m.Action, null, null, null, null, null);
 
     public static CheckMatchResponse ToResponse(this CheckMatch m) =>
-        new(m.BankName, m.Action.ToText(), m.EntryId, m.Kind.ToText(), m.Distance, null, null);
+        new(m.BankName, m.Action.ToText(), m.EntryId, m.Kind.ToText(), m.Distance, null, null, m.SpanStart, m.SpanEnd);
+
+    public static TextHitResponse ToResponse(this TextHitDetail h, bool details) => details
+        ? new(h.Kind, h.Bank, h.Category, h.Action, h.Start, h.End, h.EntryId, h.EntryKind, h.Labels, h.ExternalId)
+        : new(h.Kind, h.Bank, h.Category, h.Action, h.Start, h.End, null, null, null, null);
 
     /// <summary>Requires <paramref name="scope"/> (admin passes every scope) and records it for the 403 message.</summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, ApiScopes scope)

@@ -18,7 +18,7 @@ internal static class BanksApi
     {
         var banks = app.MapGroup("/v1/banks").WithTags("Banks").RequireScope(ApiScopes.Curate);
 
-        banks.MapPost("", CreateAsync).WithName("CreateBank").WithSummary("Create a bank")
+        banks.MapPost("", CreateAsync).WithName("CreateBank").WithSummary("Create a bank of hashes (kind hash, the default), URLs (url) or keywords (keyword)")
             .JsonBody<CreateBankRequest>()
             .Produces<BankResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -46,6 +46,15 @@ internal static class BanksApi
         CheckText(errors, "category", request.Category, required: true, MaxTextLength);
         CheckText(errors, "description", request.Description, required: false, MaxDescriptionLength);
         CheckRadius(errors, request.Radius);
+        var kind = BankKind.Hash;
+        if (request.Kind is not null && !BankKinds.TryParse(request.Kind, out kind))
+        {
+            errors["kind"] = [$"one of {string.Join(", ", BankKinds.Names)} (default hash)"];
+        }
+        else if (kind.IsText() && request.Radius is not null)
+        {
+            errors["radius"] = ["applies to hash banks only (PDQ distance); leave it out for url and keyword banks"];
+        }
         BankAction action = 0;
         if (request.Action is null || !BankActions.TryParse(request.Action, out action))
         {
@@ -59,7 +68,11 @@ internal static class BanksApi
         try
         {
             var bank = await store.CreateBankAsync(new BankDraft(request.Name!, Blank(request.Description), request.Source!.Trim(), request.Category!.Trim(),
-                request.Radius ?? Bank.DefaultPdqRadius, request.Enabled ?? true, action), caller.Actor, ct).ConfigureAwait(false);
+                request.Radius ?? Bank.DefaultPdqRadius, request.Enabled ?? true, action)
+            {
+                Shadow = request.Shadow ?? false,
+                Kind = kind,
+            }, caller.Actor, ct).ConfigureAwait(false);
             await sync.CatchUpAsync(ct).ConfigureAwait(false);
             logger.BankCreated(bank.Id, caller.KeyId);
             return TypedResults.Created($"/v1/banks/{bank.Name}", bank.ToResponse(0));
@@ -115,7 +128,7 @@ internal static class BanksApi
         }
         var caller = http.Caller();
         var patch = new BankPatch(request.Description?.Trim(), request.Source?.Trim(), request.Category?.Trim(), request.Radius, request.Enabled,
-            request.Action is null ? null : action);
+            request.Action is null ? null : action, request.Shadow);
         var bank = await store.UpdateBankAsync(name, patch, caller.Actor, ct).ConfigureAwait(false);
         if (bank is null)
         {

@@ -44,93 +44,88 @@ internal static class CheckApi
         string? contentRef, userRef;
         CheckUserRequest? user;
         CheckUploadRequest? upload;
-        // The original bytes stay until the decision is known: a matched upload is preserved for reporting.
-        byte[]? original = null;
-        int originalLength = 0;
-        if (RequestBody.IsJson(http.Request))
+        byte[]? buffer = null;
+        int length = 0;
+        try
         {
-            var request = await RequestBody.ReadJsonAsync(http.Request, ApiJsonContext.Default.CheckRequest, ct).ConfigureAwait(false);
-            var errors = new Dictionary<string, string[]>();
-            hashes = ParseHashes(request.Hashes, errors);
-            (contentRef, userRef, user, upload) = (request.ContentRef, request.UserRef, request.User, request.Upload);
-            CheckRefs(contentRef, userRef, errors);
-            CheckEvidence.Validate(user, upload, userRef, errors);
-            if (errors.Count > 0)
+            if (RequestBody.IsJson(http.Request))
             {
-                return ApiProblems.Fields(errors);
+                var request = await RequestBody.ReadJsonAsync(http.Request, ApiJsonContext.Default.CheckRequest, ct).ConfigureAwait(false);
+                var errors = new Dictionary<string, string[]>();
+                hashes = ParseHashes(request.Hashes, errors);
+                (contentRef, userRef, user, upload) = (request.ContentRef, request.UserRef, request.User, request.Upload);
+                CheckRefs(contentRef, userRef, errors);
+                CheckEvidence.Validate(user, upload, userRef, errors);
+                if (errors.Count > 0)
+                {
+                    return ApiProblems.Fields(errors);
+                }
+                input = CheckInput.Hashes;
             }
-            input = CheckInput.Hashes;
-        }
-        else
-        {
-            byte[] buffer;
-            int length;
-            Dictionary<string, string> fields;
-            using (var body = new MemoryStream())
+            else
             {
+                Dictionary<string, string> fields;
+                using (var body = new MemoryStream())
+                {
+                    try
+                    {
+                        fields = await RequestBody.ReadUploadAsync(http.Request, "file", ImageTypes, body, options.Value.Checks.MaxUploadBytes, ct).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        CryptographicClear(body);
+                        throw;
+                    }
+                    buffer = body.GetBuffer();
+                    length = (int)body.Length;
+                }
+                contentRef = fields.GetValueOrDefault("contentRef") ?? http.Request.Headers[ContentRefHeader].FirstOrDefault();
+                userRef = fields.GetValueOrDefault("userRef") ?? http.Request.Headers[UserRefHeader].FirstOrDefault();
+                var errors = new Dictionary<string, string[]>();
+                CheckRefs(contentRef, userRef, errors);
+                user = CheckEvidence.ParseField(fields, "user", ApiJsonContext.Default.CheckUserRequest, errors);
+                upload = CheckEvidence.ParseField(fields, "upload", ApiJsonContext.Default.CheckUploadRequest, errors);
+                CheckEvidence.Validate(user, upload, userRef, errors);
+                if (errors.Count > 0)
+                {
+                    return ApiProblems.Fields(errors);
+                }
                 try
                 {
-                    fields = await RequestBody.ReadUploadAsync(http.Request, "file", ImageTypes, body, options.Value.Checks.MaxUploadBytes, ct).ConfigureAwait(false);
+                    hashes = checks.HashImage(buffer.AsSpan(0, length));
                 }
-                catch
+                catch (ImageRejectedException e)
                 {
-                    CryptographicClear(body);
-                    throw;
+                    logger.ImageRejected(caller.KeyId, e.Reason);
+                    return e.Reason == ImageRejectReason.UnsupportedFormat
+                        ? TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Media Type",
+                            detail: "file: not an image format Safeguard decodes (JPEG, PNG, GIF, WebP, BMP, TIFF)")
+                        : ApiProblems.Field("file", ImageProblem(e.Reason));
                 }
-                buffer = body.GetBuffer();
-                length = (int)body.Length;
-            }
-            contentRef = fields.GetValueOrDefault("contentRef") ?? http.Request.Headers[ContentRefHeader].FirstOrDefault();
-            userRef = fields.GetValueOrDefault("userRef") ?? http.Request.Headers[UserRefHeader].FirstOrDefault();
-            var errors = new Dictionary<string, string[]>();
-            CheckRefs(contentRef, userRef, errors);
-            user = CheckEvidence.ParseField(fields, "user", ApiJsonContext.Default.CheckUserRequest, errors);
-            upload = CheckEvidence.ParseField(fields, "upload", ApiJsonContext.Default.CheckUploadRequest, errors);
-            CheckEvidence.Validate(user, upload, userRef, errors);
-            if (errors.Count > 0)
-            {
-                Array.Clear(buffer);
-                return ApiProblems.Fields(errors);
+                input = CheckInput.Image;
             }
             try
             {
-                hashes = checks.HashImage(buffer.AsSpan(0, length));
+                // The upload goes along only so that a check opening a review case can keep a reduced-size thumbnail.
+                var image = buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, length);
+                var outcome = await checks.CheckAsync(hashes, input, contentRef, userRef, caller.KeyId, start, image, ct).ConfigureAwait(false);
+                // A matched upload's original bytes and the user's details are kept (encrypted) for an authority report.
+                CheckEvidence.Preserve(http, outcome, contentRef, userRef, image.Span, user, upload);
+                bool details = caller.SeesEntryDetails(options.Value.Checks.RevealEntryDetailsToCheckScope);
+                return TypedResults.Ok(new CheckResponse(outcome.Decision, outcome.Hashes.ToResponse(),
+                    [.. outcome.Matches.Select(m => m.ToResponse(details))], details ? outcome.CheckId : null));
             }
-            catch (ImageRejectedException e)
+            catch (IndexNotReadyException)
             {
-                Array.Clear(buffer);
-                logger.ImageRejected(caller.KeyId, e.Reason);
-                return e.Reason == ImageRejectReason.UnsupportedFormat
-                    ? TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Media Type",
-                        detail: "file: not an image format Safeguard decodes (JPEG, PNG, GIF, WebP, BMP, TIFF)")
-                    : ApiProblems.Field("file", ImageProblem(e.Reason));
+                return ApiProblems.NotReady();
             }
-            catch
-            {
-                Array.Clear(buffer);
-                throw;
-            }
-            (original, originalLength) = (buffer, length);
-            input = CheckInput.Image;
-        }
-        try
-        {
-            var outcome = await checks.CheckAsync(hashes, input, contentRef, userRef, caller.KeyId, start, ct).ConfigureAwait(false);
-            CheckEvidence.Preserve(http, outcome, contentRef, userRef, original is null ? default : original.AsSpan(0, originalLength), user, upload);
-            bool details = caller.SeesEntryDetails(options.Value.Checks.RevealEntryDetailsToCheckScope);
-            return TypedResults.Ok(new CheckResponse(outcome.Decision, outcome.Hashes.ToResponse(),
-                [.. outcome.Matches.Select(m => m.ToResponse(details))], details ? outcome.CheckId : null));
-        }
-        catch (IndexNotReadyException)
-        {
-            return ApiProblems.NotReady();
         }
         finally
         {
             // The upload is content: do not leave it in memory longer than needed.
-            if (original is not null)
+            if (buffer is not null)
             {
-                Array.Clear(original);
+                Array.Clear(buffer);
             }
         }
     }
@@ -168,7 +163,7 @@ internal static class CheckApi
         return new CheckHashes(One(HashKind.Pdq, request.Pdq), null, One(HashKind.Md5, request.Md5), One(HashKind.Sha1, request.Sha1), One(HashKind.Sha256, request.Sha256));
     }
 
-    private static void CheckRefs(string? contentRef, string? userRef, Dictionary<string, string[]> errors)
+    internal static void CheckRefs(string? contentRef, string? userRef, Dictionary<string, string[]> errors)
     {
         if (contentRef?.Length > MaxRefLength || contentRef?.Any(char.IsControl) == true)
         {

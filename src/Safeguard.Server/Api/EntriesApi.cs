@@ -41,7 +41,7 @@ internal static class EntriesApi
         entries.MapDelete("/entries/{id:long}", DeleteAsync).WithName("DeleteEntry").WithSummary("Delete an entry")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         entries.MapPost("/import", ImportAsync).WithName("ImportEntries")
-            .WithSummary("Bulk import: one hash per line, CSV with a header, or 'type value' lines")
+            .WithSummary("Bulk import: one hash per line, CSV with a header, or 'type value' lines; url and keyword banks take text list files")
             .WithDescription("The file is checked in full first: any bad line is a 400 listing the lines, and nothing is stored. " +
                 "Then entries are committed in batches and progress is streamed as application/x-ndjson, one line per committed batch.")
             .UploadBody(null, "text/plain", "text/csv", "application/octet-stream")
@@ -58,14 +58,17 @@ internal static class EntriesApi
     private static async Task<IResult> AddAsync(string name, HttpContext http, ISafeguardStore store, IndexSynchronizer sync, ILogger<ApiLog> logger, CancellationToken ct)
     {
         var request = await RequestBody.ReadJsonAsync(http.Request, ApiJsonContext.Default.AddEntryRequest, ct).ConfigureAwait(false);
-        if (!EntryRules.TryCreate(request.Kind, null, request.Value, request.ExternalId, request.Labels, request.Note, out var entry, out var field, out var error))
-        {
-            return ApiProblems.Field(field, error);
-        }
         var bank = await store.GetBankAsync(name, ct).ConfigureAwait(false);
         if (bank is null)
         {
             return ApiProblems.UnknownBank(name);
+        }
+        bool valid = bank.Kind.IsText()
+            ? TextEntryRules.TryCreate(bank.Kind, request.Kind, null, request.Value, request.ExternalId, request.Labels, request.Note, out var entry, out var field, out var error)
+            : EntryRules.TryCreate(request.Kind, null, request.Value, request.ExternalId, request.Labels, request.Note, out entry, out field, out error);
+        if (!valid || entry is null)
+        {
+            return ApiProblems.Field(field ?? "value", error ?? "invalid");
         }
         var caller = http.Caller();
         var added = await store.AddEntryAsync(bank.Id, entry, caller.Actor, ct).ConfigureAwait(false);
@@ -161,24 +164,39 @@ internal static class EntriesApi
     private static async Task<IResult> ImportAsync(string name, HttpContext http, ISafeguardStore store, IndexSynchronizer sync, IOptions<SafeguardOptions> options,
         SafeguardMetrics metrics, ILogger<ApiLog> logger, CancellationToken ct, string? format = null, string? kind = null)
     {
-        BankFileFormat fileFormat = BankFileFormat.Auto;
-        if (format is not null && !Enum.TryParse(format, ignoreCase: true, out fileFormat))
-        {
-            return ApiProblems.Field("format", "one of auto, lines, csv, typed");
-        }
-        HashKind? defaultKind = null;
-        if (kind is not null)
-        {
-            if (!HashKinds.TryParse(kind, out var k))
-            {
-                return ApiProblems.Field("kind", $"one of {string.Join(", ", HashKinds.Names)}");
-            }
-            defaultKind = k;
-        }
         var bank = await store.GetBankAsync(name, ct).ConfigureAwait(false);
         if (bank is null)
         {
             return ApiProblems.UnknownBank(name);
+        }
+        BankFileFormat fileFormat = BankFileFormat.Auto;
+        HashKind? defaultKind = null;
+        if (bank.Kind.IsText())
+        {
+            // Text banks import the text list file format only; its lines name their own kinds.
+            if (format is not null && format is not ("auto" or "list"))
+            {
+                return ApiProblems.Field("format", "a url or keyword bank imports text list files: auto or list");
+            }
+            if (kind is not null)
+            {
+                return ApiProblems.Field("kind", "a text list file names the kind on every line; leave kind out");
+            }
+        }
+        else
+        {
+            if (format is not null && (!Enum.TryParse(format, ignoreCase: true, out fileFormat) || !Enum.IsDefined(fileFormat)))
+            {
+                return ApiProblems.Field("format", "one of auto, lines, csv, typed");
+            }
+            if (kind is not null)
+            {
+                if (!HashKinds.TryParse(kind, out var k))
+                {
+                    return ApiProblems.Field("kind", $"one of {string.Join(", ", HashKinds.Names)}");
+                }
+                defaultKind = k;
+            }
         }
         var api = options.Value.Api;
         string spool = Path.Combine(string.IsNullOrEmpty(api.SpoolDirectory) ? Path.GetTempPath() : api.SpoolDirectory, $"safeguard-import-{Guid.NewGuid():N}.tmp");
@@ -195,10 +213,10 @@ internal static class EntriesApi
                 file.Position = 0;
                 var errors = new List<BankFileError>();
                 long total = 0;
-                var detected = BankFileFormat.Auto;
+                string detected;
                 using (var reader = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16, leaveOpen: true))
                 {
-                    var lines = new BankFileReader(reader, fileFormat, defaultKind);
+                    var lines = OpenReader(bank, reader, fileFormat, defaultKind);
                     while (lines.TryReadNext(out _, out var error))
                     {
                         if (error is not null)
@@ -217,7 +235,7 @@ internal static class EntriesApi
                             total++;
                         }
                     }
-                    detected = lines.Format;
+                    detected = lines.FormatName;
                 }
                 if (errors.Count > 0)
                 {
@@ -235,12 +253,12 @@ internal static class EntriesApi
                 var clock = Stopwatch.StartNew();
                 http.Response.StatusCode = StatusCodes.Status200OK;
                 http.Response.ContentType = "application/x-ndjson";
-                await WriteProgressAsync(http, new ImportProgress("validated", 0, total, detected.ToString().ToLowerInvariant()), ct).ConfigureAwait(false);
+                await WriteProgressAsync(http, new ImportProgress("validated", 0, total, detected), ct).ConfigureAwait(false);
                 file.Position = 0;
                 long committed = 0;
                 using (var reader = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16, leaveOpen: true))
                 {
-                    var lines = new BankFileReader(reader, fileFormat, defaultKind);
+                    var lines = OpenReader(bank, reader, fileFormat, defaultKind);
                     var batch = new List<NewBankEntry>(Math.Min(api.ImportBatchSize, 100_000));
                     // Batches are committed even if the client goes away: each is whole, and the caller can see them on reconnect.
                     while (true)
@@ -276,6 +294,9 @@ internal static class EntriesApi
             File.Delete(spool);
         }
     }
+
+    private static IBankEntryReader OpenReader(Bank bank, TextReader reader, BankFileFormat format, HashKind? defaultKind) =>
+        bank.Kind.IsText() ? new TextBankFileReader(reader, bank.Kind) : new BankFileReader(reader, format, defaultKind);
 
     private static async Task WriteProgressAsync(HttpContext http, ImportProgress progress, CancellationToken ct)
     {

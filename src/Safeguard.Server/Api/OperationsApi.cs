@@ -22,11 +22,12 @@ internal static class OperationsApi
 
         var metrics = app.ServiceProvider.GetRequiredService<SafeguardMetrics>();
         var index = app.ServiceProvider.GetRequiredService<BankIndex>();
+        var textIndex = app.ServiceProvider.GetRequiredService<TextBankIndex>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         metrics.Registry.AddBeforeCollectCallback(() =>
         {
             var now = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (bank, entries) in index.Sizes())
+            foreach (var (bank, entries) in index.Sizes().Concat(textIndex.Sizes()))
             {
                 metrics.IndexEntries.WithLabels(bank.Name).Set(entries);
                 now.Add(bank.Name);
@@ -74,7 +75,7 @@ internal static class OperationsApi
         var page = await store.ListRecordedChecksAsync(after ?? 0, size, ct).ConfigureAwait(false);
         return TypedResults.Ok(new RecordedCheckPageResponse(
             [.. page.Select(c => new RecordedCheckResponse(c.Id, c.CheckedAt, c.ApiKeyId, c.ContentRef, c.UserRef, c.Hashes.ToResponse(), c.Decision,
-                [.. c.Matches.Select(m => m.ToResponse())]))],
+                [.. c.Matches.Select(m => m.ToResponse())], c.Input, c.Context, c.Text))],
             page.Count == size ? page[^1].Id : null));
     }
 

@@ -24,6 +24,15 @@ public sealed record Bank(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>
+    /// Shadow mode: matches are recorded with what would have happened (a shadow outbox row) but
+    /// change no decision, open no case and send nothing. For trying a new bank safely.
+    /// </summary>
+    public bool Shadow { get; init; }
+
+    /// <summary>True for an allow-list (negative) bank.</summary>
+    public bool IsAllowList => Action == BankAction.Allow;
+
     /// <summary>The PDQ reference's recommended radius.</summary>
     public const int DefaultPdqRadius = 31;
 
@@ -32,6 +41,9 @@ public sealed record Bank(
 
     /// <summary>Longest bank name.</summary>
     public const int MaxNameLength = 100;
+
+    /// <summary>What the bank holds: hashes (default), URLs or keywords. Fixed when the bank is created.</summary>
+    public BankKind Kind { get; init; } = BankKind.Hash;
 
     /// <summary>True when <paramref name="name"/> is a valid bank name.</summary>
     public static bool IsValidName(string? name) =>
@@ -47,7 +59,14 @@ public sealed record BankDraft(
     string Category,
     int PdqRadius,
     bool Enabled,
-    BankAction Action);
+    BankAction Action)
+{
+    /// <summary>Create the bank in shadow mode (see <see cref="Bank.Shadow"/>).</summary>
+    public bool Shadow { get; init; }
+
+    /// <summary>What the bank will hold: hashes (default), URLs or keywords.</summary>
+    public BankKind Kind { get; init; } = BankKind.Hash;
+}
 
 /// <summary>A change to a bank's settings; null fields keep their value.</summary>
 public sealed record BankPatch(
@@ -56,4 +75,5 @@ public sealed record BankPatch(
     string? Category = null,
     int? PdqRadius = null,
     bool? Enabled = null,
-    BankAction? Action = null);
+    BankAction? Action = null,
+    bool? Shadow = null);

@@ -8,6 +8,13 @@ namespace Safeguard.Banks;
 /// </summary>
 public enum BankAction
 {
+    /// <summary>
+    /// An allow-list (negative) bank: content known to be harmless. Its matches cancel positive
+    /// matches (see <c>Safeguard.Matching.AllowListFilter</c>) and never act by themselves.
+    /// Below every positive action, so it never wins the strictest-action vote.
+    /// </summary>
+    Allow = -1,
+
     /// <summary>Record and report the match; the content may stay up.</summary>
     Report = 1,
 
@@ -27,16 +34,17 @@ public static class BankActions
     /// <summary>The decision when nothing matches.</summary>
     public const string Allow = "allow";
 
-    /// <summary>Every action's text form, strictest first.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["block", "hold", "review", "report"];
+    /// <summary>Every action's text form, strictest first, then <c>allow</c> (allow-list banks).</summary>
+    public static IReadOnlyList<string> Names { get; } = ["block", "hold", "review", "report", "allow"];
 
-    /// <summary>The stored and wire form: <c>block</c>, <c>hold</c>, <c>review</c> or <c>report</c>.</summary>
+    /// <summary>The stored and wire form: <c>block</c>, <c>hold</c>, <c>review</c>, <c>report</c> or <c>allow</c>.</summary>
     public static string ToText(this BankAction action) => action switch
     {
         BankAction.Block => "block",
         BankAction.Hold => "hold",
         BankAction.Review => "review",
         BankAction.Report => "report",
+        BankAction.Allow => "allow",
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, "not a bank action"),
     };
 
@@ -49,6 +57,7 @@ public static class BankActions
             "hold" => BankAction.Hold,
             "review" => BankAction.Review,
             "report" => BankAction.Report,
+            "allow" => BankAction.Allow,
             _ => 0,
         };
         return action != 0;

@@ -41,21 +41,22 @@ public sealed record BankFileError(long Line, string Field, string Message)
 /// <c>value</c>/<c>hash</c>/<c>signal</c>, <c>external_id</c>/<c>externalid</c>/<c>id</c>,
 /// <c>labels</c>/<c>tags</c> (separated by ';' or '|'), <c>note</c>. Fields may be quoted ("a, b").
 /// </remarks>
-public sealed class BankFileReader
+public sealed class BankFileReader : IBankEntryReader
 {
     /// <summary>Longest line accepted.</summary>
     public const int MaxLineLength = 8192;
 
-    private readonly TextReader _reader;
     private readonly HashKind? _kind;
     private BankFileFormat _format;
     private int _kindColumn = -1, _valueColumn = -1, _externalIdColumn = -1, _labelsColumn = -1, _noteColumn = -1;
     private readonly StringBuilder _line = new();
+    private readonly BoundedLineReader _lines;
 
     /// <summary>Reads <paramref name="reader"/> as <paramref name="format"/>; <paramref name="kind"/> applies to lines that do not name one.</summary>
     public BankFileReader(TextReader reader, BankFileFormat format, HashKind? kind)
     {
-        _reader = reader ?? throw new ArgumentNullException(nameof(reader));
+        ArgumentNullException.ThrowIfNull(reader);
+        _lines = new BoundedLineReader(reader, MaxLineLength);
         _format = format;
         _kind = kind;
     }
@@ -65,6 +66,9 @@ public sealed class BankFileReader
 
     /// <summary>The format in use (known after the first data line when <c>Auto</c>).</summary>
     public BankFileFormat Format => _format;
+
+    /// <inheritdoc/>
+    public string FormatName => _format.ToString().ToLowerInvariant();
 
     /// <summary>
     /// Reads the next entry. Returns false at the end. Otherwise exactly one of
@@ -235,42 +239,10 @@ public sealed class BankFileReader
         return fields;
     }
 
-    private enum LineState
-    {
-        Line,
-        TooLong,
-        End,
-    }
-
     private LineState ReadLine()
     {
-        _line.Clear();
-        bool tooLong = false;
-        int c;
-        bool any = false;
-        while ((c = _reader.Read()) >= 0)
-        {
-            any = true;
-            if (c == '\n')
-            {
-                break;
-            }
-            if (c == '\r')
-            {
-                continue;
-            }
-            if (_line.Length >= MaxLineLength)
-            {
-                tooLong = true;
-                continue;
-            }
-            _line.Append((char)c);
-        }
-        if (!any)
-        {
-            return LineState.End;
-        }
-        LineNumber++;
-        return tooLong ? LineState.TooLong : LineState.Line;
+        var state = _lines.Read(_line);
+        LineNumber = _lines.LineNumber;
+        return state;
     }
 }

@@ -46,6 +46,17 @@ public static class EntryRules
             (field, error) = ("value", valueError);
             return false;
         }
+        return TryComplete(kind, normalized, externalId, labels, note, out entry, out field, out error);
+    }
+
+    /// <summary>
+    /// Checks the free-text fields (external id, labels, note) and builds the entry around an
+    /// already normalised <paramref name="value"/>; shared with <see cref="TextEntryRules"/>.
+    /// </summary>
+    public static bool TryComplete(HashKind kind, string value, string? externalId, IReadOnlyList<string>? labels, string? note,
+        [NotNullWhen(true)] out NewBankEntry? entry, [NotNullWhen(false)] out string? field, [NotNullWhen(false)] out string? error)
+    {
+        entry = null;
         externalId = string.IsNullOrWhiteSpace(externalId) ? null : externalId.Trim();
         if (externalId?.Length > MaxExternalIdLength)
         {
@@ -64,7 +75,7 @@ public static class EntryRules
             (field, error) = ("note", $"at most {MaxNoteLength} characters");
             return false;
         }
-        entry = new NewBankEntry(kind, normalized, externalId, cleanLabels, note);
+        entry = new NewBankEntry(kind, value, externalId, cleanLabels, note);
         field = error = null;
         return true;
     }

@@ -4,7 +4,10 @@ using Safeguard.Hashing;
 
 namespace Safeguard.Banks;
 
-/// <summary>The kinds of hash a bank entry can hold. Stored by their text form (<see cref="HashKinds.ToText"/>).</summary>
+/// <summary>
+/// The kinds of value a bank entry can hold: hashes in hash banks; URLs, domains, URL digests and
+/// keywords in text banks (<see cref="BankKind"/>). Stored by their text form (<see cref="HashKinds.ToText"/>).
+/// </summary>
 public enum HashKind
 {
     /// <summary>A 256-bit PDQ perceptual hash, matched within the bank's radius.</summary>
@@ -18,6 +21,18 @@ public enum HashKind
 
     /// <summary>SHA-256 of the file bytes, matched exactly.</summary>
     Sha256 = 4,
+
+    /// <summary>A page or image URL (url banks), matched after normalisation (docs/text-lists.md).</summary>
+    Url = 5,
+
+    /// <summary>A whole host and its subdomains (url banks).</summary>
+    Domain = 6,
+
+    /// <summary>A keyword or phrase (keyword banks), matched after normalisation.</summary>
+    Keyword = 7,
+
+    /// <summary>Lower-case hex SHA-256 of a normalised URL's match key (url banks), so the plaintext need not be held.</summary>
+    UrlSha256 = 8,
 }
 
 /// <summary>Text forms and value rules of <see cref="HashKind"/>.</summary>
@@ -33,10 +48,35 @@ public static class HashKinds
         HashKind.Md5 => "md5",
         HashKind.Sha1 => "sha1",
         HashKind.Sha256 => "sha256",
+        HashKind.Url => "url",
+        HashKind.Domain => "domain",
+        HashKind.Keyword => "keyword",
+        HashKind.UrlSha256 => "url-sha256",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a hash kind"),
     };
 
-    /// <summary>Parses the text form (case-insensitive).</summary>
+    /// <summary>True for the kinds text banks hold (url, domain, keyword, url-sha256).</summary>
+    public static bool IsText(this HashKind kind) => kind is HashKind.Url or HashKind.Domain or HashKind.Keyword or HashKind.UrlSha256;
+
+    /// <summary>Parses any stored kind, hash or text (case-insensitive).</summary>
+    public static bool TryParseAny(string? text, out HashKind kind)
+    {
+        if (TryParse(text, out kind))
+        {
+            return true;
+        }
+        kind = text?.Trim().ToLowerInvariant() switch
+        {
+            "url" => HashKind.Url,
+            "domain" => HashKind.Domain,
+            "keyword" => HashKind.Keyword,
+            "url-sha256" => HashKind.UrlSha256,
+            _ => 0,
+        };
+        return kind != 0;
+    }
+
+    /// <summary>Parses the text form of a hash kind (case-insensitive); text kinds are refused.</summary>
     public static bool TryParse(string? text, out HashKind kind)
     {
         kind = text?.Trim().ToLowerInvariant() switch

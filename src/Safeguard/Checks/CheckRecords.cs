@@ -10,7 +10,14 @@ namespace Safeguard.Checks;
 /// <param name="Kind">Which hash matched.</param>
 /// <param name="Distance">Hamming distance for PDQ; 0 for exact digests.</param>
 /// <param name="Action">The bank's action at the time of the check.</param>
-public sealed record CheckMatch(long BankId, string BankName, long EntryId, HashKind Kind, int Distance, BankAction Action);
+public sealed record CheckMatch(long BankId, string BankName, long EntryId, HashKind Kind, int Distance, BankAction Action)
+{
+    /// <summary>For text checks: where the hit starts in the checked text (UTF-16 index, inclusive).</summary>
+    public int? SpanStart { get; init; }
+
+    /// <summary>For text checks: where the hit ends (exclusive).</summary>
+    public int? SpanEnd { get; init; }
+}
 
 /// <summary>The hashes a check was made with (computed from an upload, or sent by the caller).</summary>
 /// <param name="Pdq">PDQ hash, lowercase hex.</param>
@@ -40,7 +47,17 @@ public sealed record RecordedCheck(
     string? UserRef,
     CheckHashes Hashes,
     string Decision,
-    IReadOnlyList<CheckMatch> Matches);
+    IReadOnlyList<CheckMatch> Matches)
+{
+    /// <summary>What was checked: <c>image</c>, <c>hashes</c> or <c>text</c>; null for checks recorded before schema step 3.</summary>
+    public string? Input { get; init; }
+
+    /// <summary>For text checks: where the text appeared (<c>post</c>, <c>message</c>, <c>profile</c>, <c>search</c>).</summary>
+    public string? Context { get; init; }
+
+    /// <summary>For text checks routed to review (a hit bank's action is review or hold): the text, for the reviewer. Null otherwise.</summary>
+    public string? Text { get; init; }
+}
 
 /// <summary>Checks without a match, counted per UTC day and key.</summary>
 public readonly record struct UnmatchedCheckCount(DateOnly Day, long ApiKeyId, long Checks);

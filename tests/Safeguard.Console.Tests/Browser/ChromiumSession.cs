@@ -2,6 +2,8 @@
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 
+using Safeguard.ReviewConsole;
+
 namespace Safeguard.Console.Tests.Browser;
 
 /// <summary>

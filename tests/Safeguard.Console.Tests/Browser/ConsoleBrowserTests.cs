@@ -1,28 +1,38 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Interactions;
+using Microsoft.Extensions.DependencyInjection;
 using Safeguard.Cases;
 using Safeguard.Webhooks;
 
+using Safeguard.ReviewConsole;
+
 namespace Safeguard.Console.Tests.Browser;
 
-/// <summary>Drives the real console in headless Chromium through a reviewer's whole flow.</summary>
+/// <summary>
+/// Drives the console of the real server in headless Chromium through a reviewer's whole flow: the
+/// case comes from a real <c>POST /v1/check</c> of a benign reference photo that matches a review bank.
+/// </summary>
 public sealed class ConsoleBrowserTests : IAsyncLifetime
 {
-    private static readonly byte[] Secret = Encoding.UTF8.GetBytes("dev-only-browser-test-secret");
+    private const string Secret = "dev-only-browser-test-secret";
+    private const string Image = "bridge-mods/aaa-orig.jpg";
     private readonly string _profile = Path.Combine(Path.GetTempPath(), "sg-chromium-" + Guid.NewGuid().ToString("N"));
     private WebhookReceiver _receiver = null!;
-    private ConsoleTestHost _host = null!;
+    private ServerConsoleHost _host = null!;
     private ChromeDriver? _driver;
 
     public async ValueTask InitializeAsync()
     {
         _receiver = await WebhookReceiver.StartAsync();
-        _host = await ConsoleTestHost.StartAsync(o => o.Webhook = new WebhookEndpoint(_receiver.Url, Secret));
+        _host = await ServerConsoleHost.StartAsync($"--Safeguard:Webhooks:Url={_receiver.Url}", $"--Safeguard:Webhooks:Secret={Secret}");
     }
 
     public async ValueTask DisposeAsync()
@@ -41,18 +51,50 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task Reviewer_ClaimsRevealsConfirms_WebhookAndAuditFollow_SecondReviewerIsRefused()
+    private async Task<JsonElement> CheckImageAsync(HttpClient api, byte[] bytes, string contentRef, string userRef)
     {
-        var imageCase = await _host.OpenImageCaseAsync(priority: CasePriority.High);
-        var textCase = await _host.OpenTextCaseAsync();
-        await _host.OpenImageCaseAsync("bridge-mods/blur-a-little.jpg", userRef: "user-100", priority: CasePriority.Normal);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(contentRef), "contentRef" },
+            { new StringContent(userRef), "userRef" },
+            { new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("image/jpeg") } }, "file", "upload.jpg" },
+        };
+        var response = await api.PostAsync("/v1/check", form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static async Task CreateBankAsync(HttpClient api, string name, string action) =>
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/v1/banks", new { name, source = "internal", category = "test", action })).StatusCode);
+
+    [Fact]
+    public async Task Reviewer_ClaimsRevealsConfirms_WebhookFeedbackAndAuditFollow_SecondReviewerIsRefused()
+    {
+        var cases = _host.Services.GetRequiredService<ICaseStore>();
+        using var api = _host.Api();
+        var bytes = await File.ReadAllBytesAsync(TestData.Path("pdq", Image));
+
+        // A review bank holding the photo's PDQ hash (as the server computes it), and a bank for confirmed items.
+        var probe = await CheckImageAsync(api, bytes, "probe", "user-probe");
+        Assert.Equal("allow", probe.GetProperty("decision").GetString());
+        var pdq = probe.GetProperty("hashes").GetProperty("pdq").GetString()!;
+        await CreateBankAsync(api, "review-bank", "review");
+        await CreateBankAsync(api, "confirmed-bank", "block");
+        await CreateBankAsync(api, "cleared-bank", "allow");
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/v1/banks/review-bank/entries", new { kind = "pdq", value = pdq, labels = new[] { "placeholder-label" } })).StatusCode);
+
+        var checkResult = await CheckImageAsync(api, bytes, "content-4711", "user-100");
+        Assert.Equal("review", checkResult.GetProperty("decision").GetString());
+        var imageCase = Assert.Single(await cases.QueryAsync(new CaseQuery()), c => c.CheckId == checkResult.GetProperty("checkId").GetInt64());
+        // Grooming and text cases are opened by other parts of the server through CaseService.OpenAsync.
+        var textCase = await _host.Services.GetRequiredService<CaseService>().OpenAsync(new NewCase(CaseKind.Text, CasePriority.Low, "keyword list: placeholder",
+            CaseEvidence.Empty with { TextHits = [new TextHit("placeholder-list", "pinecone", "… meet at the pinecone spot …")], UserRef = "user-200", ContentRef = "message-1" }));
         var driver = _driver = ChromiumSession.Start(_profile);
 
         SignIn(driver, "alice");
         Assert.EndsWith("/console/queue", driver.Url, StringComparison.Ordinal);
         Assert.Contains("Image cases today: 0 of 100", driver.FindElement(By.Id("exposure")).Text, StringComparison.Ordinal);
-        Assert.Equal(3, driver.FindElements(By.CssSelector("#queue tbody tr[data-case]")).Count);
+        Assert.Equal(2, driver.FindElements(By.CssSelector("#queue tbody tr[data-case]")).Count);
         Screenshot(driver, "console-queue.png");
 
         // Keyboard: "n" claims the most urgent case and opens it.
@@ -60,9 +102,12 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         Wait(driver, () => driver.Url.EndsWith($"/console/cases/{imageCase.Id}", StringComparison.Ordinal));
         Assert.Equal("in-review", driver.FindElement(By.Id("case-status")).Text);
         Assert.Contains("Image cases today: 1 of 100", driver.FindElement(By.Id("exposure")).Text, StringComparison.Ordinal);
+        Assert.Contains("review-bank", driver.FindElement(By.Id("matches")).Text, StringComparison.Ordinal);
 
         var image = driver.FindElement(By.Id("evidence-image"));
         Wait(driver, () => (bool)driver.ExecuteScript("return arguments[0].complete && arguments[0].naturalWidth > 0;", image)!);
+        // The reviewer gets the reduced-size thumbnail, never the upload.
+        Assert.Equal(320L, (long)driver.ExecuteScript("return Math.max(arguments[0].naturalWidth, arguments[0].naturalHeight);", image)!);
         AssertBlurred(driver, image);
         Screenshot(driver, "console-case.png");
 
@@ -82,28 +127,36 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         image = driver.FindElement(By.Id("evidence-image"));
         AssertBlurred(driver, image);
 
-        // Decide from the keyboard: c chooses confirm and focuses the reason; Ctrl+Enter submits.
+        // Decide from the keyboard: choose the feedback bank, c chooses confirm and focuses the reason; Ctrl+Enter submits.
+        driver.FindElement(By.CssSelector("#bank option[value='confirmed-bank']")).Click();
         PressKey(driver, "c");
         Assert.True(driver.FindElement(By.Id("decision-confirm")).Selected);
         Assert.Equal("reason", driver.SwitchTo().ActiveElement().GetAttribute("id"));
         new Actions(driver).SendKeys("Matches the listed placeholder item.").KeyDown(Keys.Control).SendKeys(Keys.Enter).KeyUp(Keys.Control).Perform();
         Wait(driver, () => driver.Url.EndsWith("/console/queue", StringComparison.Ordinal));
-        Assert.Equal(CaseStatus.Confirmed, (await _host.CaseStore.GetAsync(imageCase.Id))!.Status);
-        Assert.Contains((await _host.CaseStore.HistoryAsync(imageCase.Id)), h => h.Action == CaseAction.Reveal);
+        Assert.Equal(CaseStatus.Confirmed, (await cases.GetAsync(imageCase.Id))!.Status);
+        Assert.Contains(await cases.HistoryAsync(imageCase.Id), h => h.Action == CaseAction.Reveal);
 
         // The platform's receiver gets the signed webhook; verify it with an HMAC computed here.
         var (body, headers) = await _receiver.WaitForAsync(1, TimeSpan.FromSeconds(15));
         var signature = headers[WebhookSignature.HeaderName];
         var t = signature.Split(',')[0]["t=".Length..];
-        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Secret, Encoding.UTF8.GetBytes(t + "." + body)));
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(t + "." + body)));
         Assert.Equal($"t={t},v1={expected}", signature);
+        Assert.True(WebhookSignature.Verify(Encoding.UTF8.GetBytes(Secret), signature, body, DateTimeOffset.UtcNow, WebhookSignature.DefaultTolerance));
         using (var json = JsonDocument.Parse(body))
         {
             Assert.Equal("case.decided", json.RootElement.GetProperty("type").GetString());
             Assert.Equal("remove", json.RootElement.GetProperty("action").GetString());
             Assert.Equal(imageCase.Id, json.RootElement.GetProperty("caseId").GetInt64());
+            Assert.Equal("content-4711", json.RootElement.GetProperty("contentRef").GetString());
             Assert.Equal(json.RootElement.GetProperty("id").GetString(), headers[WebhookSignature.EventIdHeader]);
         }
+
+        // The confirmed item's hashes went into the chosen bank through the real store, and a check now blocks it.
+        var entries = await api.GetFromJsonAsync<JsonElement>("/v1/banks/confirmed-bank/entries");
+        Assert.Contains(entries.GetProperty("entries").EnumerateArray(), e => e.GetProperty("kind").GetString() == "pdq" && e.GetProperty("value").GetString() == pdq);
+        Assert.Equal("block", (await CheckImageAsync(api, bytes, "content-4712", "user-100")).GetProperty("decision").GetString());
 
         // Alice takes the text case; Bob, signed in next, can neither see a claim button nor claim it.
         driver.Navigate().GoToUrl(new Uri(_host.BaseUrl, $"/console/cases/{textCase.Id}"));
@@ -120,15 +173,18 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
             + "fetch('/console/cases/" + textCase.Id + "/claim', { method: 'POST', headers: { 'X-CSRF-Token': document.querySelector('meta[name=\"csrf-token\"]').content } })"
             + ".then(function (r) { done(r.status); }, function () { done(-1); });")!;
         Assert.Equal(409, status);
-        Assert.Equal("alice", (await _host.CaseStore.GetAsync(textCase.Id))!.Assignee);
+        Assert.Equal("alice", (await cases.GetAsync(textCase.Id))!.Assignee);
         SignOut(driver);
 
-        // The auditor finds the decision in the audit log.
+        // The auditor finds the decision, and the bank feedback it caused, in the server's hash-chained audit log.
         SignIn(driver, "audrey");
         driver.Navigate().GoToUrl(new Uri(_host.BaseUrl, "/console/audit"));
         var row = driver.FindElement(By.CssSelector("#audit tr[data-kind='case.decided']"));
         Assert.Contains("alice", row.Text, StringComparison.Ordinal);
         Assert.Contains($"\"caseId\":{imageCase.Id}", row.Text, StringComparison.Ordinal);
+        Assert.Contains("console:alice", driver.FindElement(By.CssSelector("#audit tr[data-kind='entries.imported']")).Text, StringComparison.Ordinal);
+        var verify = await api.GetFromJsonAsync<JsonElement>("/v1/audit/verify");
+        Assert.True(verify.GetProperty("valid").GetBoolean());
 
         // Nothing was fetched from anywhere but this server.
         var origins = (IReadOnlyCollection<object>)driver.ExecuteScript("return performance.getEntriesByType('resource').map(function (e) { return new URL(e.name).origin; });")!;

@@ -14,8 +14,9 @@ public sealed class LogMessagesTests
 {
     private static readonly HashSet<string> NumberNames =
     [
-        "keyId", "bankId", "entryId", "checkId", "banks", "entries", "changes", "changeId", "matchCount", "errorCount",
-        "committed", "bytes", "elapsedMs", "schemaVersion", "statusCode", "sequence", "reports", "objects",
+        "keyId", "bankId", "entryId", "checkId", "caseId", "banks", "entries", "changes", "changeId", "matchCount", "errorCount",
+        "committed", "bytes", "elapsedMs", "schemaVersion", "statusCode", "sequence",
+        "caseId", "events", "candidates", "reports", "objects",
     ];
 
     // Strings that are produced by Safeguard itself: a type name, a decision, a route template, a scope, a store name.

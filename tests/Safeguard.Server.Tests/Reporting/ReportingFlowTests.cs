@@ -227,12 +227,11 @@ public sealed class ReportingFlowTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("review", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("decision").GetString());
 
-        // The cases engineer's intake opens the case; here the test does, through the same service.
+        // The server's intake opened the review case for the matched check; a reviewer confirms it.
         var time = TimeProvider.System;
         var service = new CaseService(_cases, new InMemoryExposureStore(), new InMemoryAuditTrail(time), null, ReviewOptions.Default, time);
         var reviewer = new Reviewer("rita", ConsoleRoles.Reviewer);
-        var c = await service.OpenAsync(new NewCase(CaseKind.Image, CasePriority.High, $"bank {bank}: review",
-            new CaseEvidence(null, new Dictionary<string, string>(), [new CaseMatch(bank, 1, "sha256", 0, [])], [], contentRef, userRef)));
+        var c = Assert.Single(await _cases.QueryAsync(new CaseQuery()), x => x.Evidence.ContentRef == contentRef);
         await service.ClaimAsync(c.Id, reviewer);
         await service.RevealAsync(c.Id, reviewer);
         await service.DecideAsync(c.Id, reviewer, CaseDecision.Confirm, "matches the listed file");

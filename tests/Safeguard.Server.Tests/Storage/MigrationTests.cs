@@ -15,12 +15,16 @@ public sealed class MigrationTests
     private static readonly string[] SqliteSteps =
     [
         "1 banks, entries, change feed, keys, audit, recorded checks 878927dc1e59ceced9d2ddf9523ed7609f5f3aef6e5d11cd9da830116148a022",
+        "2 review cases, users, exposure, webhook outbox, thumbnails, data-protection keys, bank shadow mode ac2fac6af17e18b2ee9f628eaddaf559d8c2dac5b257f204a86e48d8702e98bd",
+        "3 text banks: bank kind, check input, context and review text, hit spans 27bfe70c0087f3f33a2484963986c33e5fe3bd0ecea7bd17ca5d883ea2607292",
         "4 transparency record log 43e22682107a2235b9ca49ad3501c806b769684cd563933f3c0716fd47a01905",
     ];
 
     private static readonly string[] PostgresSteps =
     [
         "1 banks, entries, change feed, keys, audit, recorded checks 6c21feb98ec98558a2060b501a9963691f8d7463377d894b8cbb0c47fca3d058",
+        "2 review cases, users, exposure, webhook outbox, thumbnails, data-protection keys, bank shadow mode 19f84c07a435ad0547c445f0785d34ddee377456f14cbf19fc88e0fa7420f0bf",
+        "3 text banks: bank kind, check input, context and review text, hit spans 27bfe70c0087f3f33a2484963986c33e5fe3bd0ecea7bd17ca5d883ea2607292",
         "4 transparency record log 5f61f7f2d1f73ce47ae4f182c99434e1251497671a668f17a24e43598fa6dc7a",
     ];
 

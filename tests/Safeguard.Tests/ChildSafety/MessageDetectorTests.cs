@@ -18,6 +18,8 @@ public class MessageDetectorTests
         { GiftOffer, "i can send u some c0ins later", "i can send u some c0ins" },
         { SecrecyIsolation, "ＤＯＮＴ ＴＥＬＬ your parents", "ＤＯＮＴ ＴＥＬＬ your parents" },
         { SecrecyIsolation, "keep it between us ok", "keep it between us" },
+        // Circled letters need full NFKC (Safeguard.Text's normaliser); the minimal one missed them.
+        { SecrecyIsolation, "ⓚⓔⓔⓟ ⓘⓣ ⓑⓔⓣⓦⓔⓔⓝ ⓤⓢ ok", "ⓚⓔⓔⓟ ⓘⓣ ⓑⓔⓣⓦⓔⓔⓝ ⓤⓢ" },
         { PlatformMove, "lets talk on another a-p-p", "lets talk on another a-p-p" },
         { PlatformMove, "txt me 07700 900123", "07700 900123" },
         { PlatformMove, "mail me at bluebird@example.com", "bluebird@example.com" },
