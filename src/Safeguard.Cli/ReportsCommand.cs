@@ -2,14 +2,18 @@
 using System.CommandLine;
 using System.Globalization;
 using Safeguard.Evidence;
+using Safeguard.Hosting.Reporting;
 using Safeguard.Reporting;
+using Safeguard.Storage;
 
 namespace Safeguard.Cli;
 
 /// <summary>
 /// <c>safeguard reports list|show|send|retract</c> over a file-based reporting directory
-/// (report store, evidence vault, audit file). Credentials and vault keys come from the
-/// environment or a key file, never from the command line.
+/// (report store, evidence vault, audit file). A directory a server owns (its reporting folder,
+/// by default <c>{data}/reporting</c>) is audited into the server database's chain instead of the
+/// audit file, and sends hold the directory's lock so the server's sweep never runs at the same time.
+/// Credentials and vault keys come from the environment or a key file, never from the command line.
 /// </summary>
 internal static class ReportsCommand
 {
@@ -20,8 +24,11 @@ internal static class ReportsCommand
 
     public static Command Create()
     {
-        var dir = new Option<string?>("--dir") { Description = $"Reporting directory (default: ${DirVariable}, else ./data/reporting).", Recursive = true };
+        var dir = new Option<string?>("--dir") { Description = $"Reporting directory (default: ${DirVariable}, else the server's DATA/reporting).", Recursive = true };
         var command = new Command("reports", "List, show, send and retract authority reports (NCMEC CyberTipline).") { dir };
+        Database.Data.Recursive = true;
+        Database.Postgres.Recursive = true;
+        Database.AddTo(command);
         command.Subcommands.Add(List(dir));
         command.Subcommands.Add(Show(dir));
         command.Subcommands.Add(Send(dir));
@@ -34,7 +41,7 @@ internal static class ReportsCommand
         var command = new Command("list", "List reports with their NCMEC status.");
         command.SetAction(parse =>
         {
-            var store = OpenStore(parse.GetValue(dir));
+            var store = OpenStore(Dir(parse, dir));
             Console.Out.WriteLine("report                            created               priority  files  ncmec            ncmec-id  nca");
             foreach (var s in store.List())
             {
@@ -53,7 +60,7 @@ internal static class ReportsCommand
         var command = new Command("show", "Show a report's status, receipt and journal.") { key };
         command.SetAction(parse =>
         {
-            var store = OpenStore(parse.GetValue(dir));
+            var store = OpenStore(Dir(parse, dir));
             var summary = Resolve(store, parse.GetValue(key)!);
             var journal = store.ReadJournal(summary.ReportKey);
             var state = NcmecState.Replay(journal);
@@ -102,10 +109,11 @@ internal static class ReportsCommand
         opts.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            using var context = SenderContext.Open(parse.GetValue(dir), parse, opts, requireCredentials: true);
+            await using var context = await SenderContext.OpenAsync(Dir(parse, dir), parse, opts, requireCredentials: true, ct).ConfigureAwait(false);
             var summary = Resolve(context.Store, parse.GetValue(key)!);
             try
             {
+                using var held = await ReportingLock.AcquireAsync(context.Layout, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
                 return Print(await context.Sender.SendAsync(summary.ReportKey, ct).ConfigureAwait(false));
             }
             catch (Exception e) when (IsOperational(e))
@@ -127,13 +135,14 @@ internal static class ReportsCommand
         opts.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var store = OpenStore(parse.GetValue(dir));
+            var store = OpenStore(Dir(parse, dir));
             var summary = Resolve(store, parse.GetValue(key)!);
             var state = NcmecState.Replay(store.ReadJournal(summary.ReportKey));
             bool openAtNcmec = state.ReportId is not null || state.Pending is not null;
-            using var context = SenderContext.Open(parse.GetValue(dir), parse, opts, requireCredentials: openAtNcmec);
+            await using var context = await SenderContext.OpenAsync(Dir(parse, dir), parse, opts, requireCredentials: openAtNcmec, ct).ConfigureAwait(false);
             try
             {
+                using var held = await ReportingLock.AcquireAsync(context.Layout, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
                 var result = await context.Sender.RetractAsync(summary.ReportKey, parse.GetValue(actor)!, parse.GetValue(reason)!, ct).ConfigureAwait(false);
                 return Print(result);
             }
@@ -164,7 +173,7 @@ internal static class ReportsCommand
     private static bool IsOperational(Exception e) =>
         e is ReportStoreException or EvidenceVaultException or CyberTiplineTransportException or HttpRequestException or FormatException;
 
-    private static FileReportStore OpenStore(string? dir)
+    private static FileReportStore OpenStore(string dir)
     {
         var layout = Layout(dir);
         if (!Directory.Exists(layout.Store))
@@ -174,8 +183,13 @@ internal static class ReportsCommand
         return new FileReportStore(layout.Store);
     }
 
-    private static ReportingLayout Layout(string? dir) =>
-        new(Path.GetFullPath(dir ?? Environment.GetEnvironmentVariable(DirVariable) ?? Path.Combine("data", "reporting")));
+    /// <summary>The server's database options (<c>--data</c>, <c>--postgres</c>), used for the default directory and a server-owned directory's audit chain.</summary>
+    private static StoreOptions Database { get; } = new();
+
+    private static string Dir(ParseResult parse, Option<string?> dir) =>
+        parse.GetValue(dir) ?? Environment.GetEnvironmentVariable(DirVariable) ?? Path.Combine(Database.Resolve(parse).DataDirectory, "reporting");
+
+    private static ReportingLayout Layout(string dir) => new(Path.GetFullPath(dir));
 
     private static ReportSummary Resolve(FileReportStore store, string keyOrPrefix)
     {
@@ -199,7 +213,7 @@ internal static class ReportsCommand
 
         public Option<string> Environment { get; } = new("--environment") { Description = "NCMEC environment: test or production.", DefaultValueFactory = _ => "test" };
 
-        public Option<Uri?> Url { get; } = new("--ncmec-url") { Description = "Override the CyberTipline base URI of the environment." };
+        public Option<string?> Url { get; } = new("--ncmec-url") { Description = "Override the CyberTipline base URI of the environment." };
 
         public Option<string?> Xsd { get; } = new("--xsd") { Description = "Validate against this schema file instead of the live GET /xsd." };
 
@@ -215,27 +229,40 @@ internal static class ReportsCommand
         }
     }
 
-    private sealed class SenderContext : IDisposable
+    private sealed class SenderContext : IAsyncDisposable
     {
         private readonly HttpClient _http;
+        private readonly SqlStore? _database;
 
-        private SenderContext(HttpClient http, FileReportStore store, NcmecReportSender sender)
+        private SenderContext(HttpClient http, SqlStore? database, ReportingLayout layout, FileReportStore store, NcmecReportSender sender)
         {
             _http = http;
+            _database = database;
+            Layout = layout;
             Store = store;
             Sender = sender;
         }
+
+        public ReportingLayout Layout { get; }
 
         public FileReportStore Store { get; }
 
         public NcmecReportSender Sender { get; }
 
-        public static SenderContext Open(string? dir, ParseResult parse, SenderOptions opts, bool requireCredentials)
+        public static async Task<SenderContext> OpenAsync(string dir, ParseResult parse, SenderOptions opts, bool requireCredentials, CancellationToken ct)
         {
             var layout = Layout(dir);
             var store = OpenStore(dir);
-            var keys = LoadKeys(parse.GetValue(opts.KeyFile));
-            var vault = new EvidenceVault(layout.Vault, keys, new FileAuditSink(layout.AuditFile));
+            bool serverOwned;
+            try
+            {
+                serverOwned = layout.IsOwnedByServer();
+            }
+            catch (ReportStoreException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            var keys = LoadKeys(parse.GetValue(opts.KeyFile), serverOwned ? VaultKeys.DevelopmentKeyPath(layout.Root) : null);
             var environment = parse.GetValue(opts.Environment) switch
             {
                 "test" => CyberTiplineEnvironment.Test,
@@ -253,18 +280,35 @@ internal static class ReportsCommand
             {
                 throw new UsageException("--timeout must be 1-3600 seconds");
             }
+            // A server's folder is audited into the server's one chain, so `audit verify` sees CLI reads too.
+            var database = serverOwned ? await Database.OpenAsync(parse, ct).ConfigureAwait(false) : null;
+            IAuditSink audit = database is not null ? new StoreAuditSink(database) : new FileAuditSink(layout.AuditFile);
+            var vault = new EvidenceVault(layout.Vault, keys, audit);
             var http = new HttpClient { Timeout = TimeSpan.FromSeconds(timeout) };
             // Without credentials no call is made (the report is not open at NCMEC); the client is unused.
-            var client = new CyberTiplineClient(http, parse.GetValue(opts.Url) ?? CyberTiplineClient.DefaultBaseUri(environment), user ?? "unused", password ?? "", environment);
+            var client = new CyberTiplineClient(http, BaseUri(parse.GetValue(opts.Url)) ?? CyberTiplineClient.DefaultBaseUri(environment), user ?? "unused", password ?? "", environment);
             ICyberTiplineSchemaSource schema = parse.GetValue(opts.Xsd) is { } xsd
                 ? new FixedCyberTiplineSchemaSource(LoadSchema(xsd))
                 : new LiveCyberTiplineSchemaSource(client);
-            return new SenderContext(http, store, new NcmecReportSender(store, vault, client, schema));
+            return new SenderContext(http, database, layout, store, new NcmecReportSender(store, vault, client, schema));
         }
 
-        public void Dispose() => _http.Dispose();
+        // System.CommandLine has no Uri converter; parse it here so a bad value is a usage error.
+        private static Uri? BaseUri(string? text) =>
+            text is null ? null
+            : Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri
+            : throw new UsageException($"--ncmec-url must be an absolute http(s) address, not '{text}'");
 
-        private static MasterKeyRing LoadKeys(string? keyFile)
+        public async ValueTask DisposeAsync()
+        {
+            _http.Dispose();
+            if (_database is not null)
+            {
+                await _database.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        private static MasterKeyRing LoadKeys(string? keyFile, string? serverDevelopmentKeys)
         {
             try
             {
@@ -273,9 +317,16 @@ internal static class ReportsCommand
                     return MasterKeyRing.Load(keyFile);
                 }
                 string? configured = System.Environment.GetEnvironmentVariable(KeysVariable);
-                return configured is not null
-                    ? MasterKeyRing.Parse(configured)
-                    : throw new UsageException($"the vault needs its master keys: give --key-file or set ${KeysVariable}");
+                if (configured is not null)
+                {
+                    return MasterKeyRing.Parse(configured);
+                }
+                if (serverDevelopmentKeys is not null && File.Exists(serverDevelopmentKeys))
+                {
+                    Console.Error.WriteLine("safeguard: warning: using the server's development vault key; configure real keys for production");
+                    return MasterKeyRing.Load(serverDevelopmentKeys);
+                }
+                throw new UsageException($"the vault needs its master keys: give --key-file or set ${KeysVariable}");
             }
             catch (Exception e) when (e is FormatException or ArgumentException or IOException)
             {

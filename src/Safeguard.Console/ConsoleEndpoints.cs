@@ -35,6 +35,7 @@ public static class ConsoleEndpoints
         CasePages.Map(group);
         BankPages.Map(group);
         AuditPages.Map(group);
+        ReportPages.Map(group);
         TransparencyPages.Map(group);
         return app;
     }

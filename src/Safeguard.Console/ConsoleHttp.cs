@@ -125,6 +125,10 @@ internal static class ConsoleHttp
             {
                 html.Append("<a href=\"/console/outbox\">Webhooks</a>");
             }
+            if (RoleNames.CanReport(user.Account.Roles))
+            {
+                html.Append("<a href=\"/console/reports\">Reports</a>");
+            }
             html.Append("<a href=\"/console/settings\">Settings</a></nav>");
             var (count, cap) = user.Exposure;
             html.Append("<span class=\"exposure\" id=\"exposure\" title=\"Image cases you were given today (UTC)\">Image cases today: <strong>")

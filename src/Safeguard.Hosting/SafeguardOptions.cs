@@ -25,6 +25,9 @@ public sealed class SafeguardOptions
     /// <summary>How the in-memory index follows the database.</summary>
     public SyncOptions Sync { get; set; } = new();
 
+    /// <summary>Authority reports and the evidence vault.</summary>
+    public Reporting.ReportingOptions Reporting { get; set; } = new();
+
     /// <summary>Review cases and the console.</summary>
     public ReviewSettings Review { get; set; } = new();
 
@@ -156,6 +159,11 @@ internal sealed class SafeguardOptionsValidator : IValidateOptions<SafeguardOpti
         Require(options.Api.KeyCacheSeconds is >= 0 and <= 3600, "Api:KeyCacheSeconds", "must be 0-3600");
         Require(options.Sync.PollIntervalMilliseconds is >= 10 and <= 60_000, "Sync:PollIntervalMilliseconds", "must be 10-60000");
         Require(options.Sync.CounterFlushSeconds is >= 1 and <= 3600, "Sync:CounterFlushSeconds", "must be 1-3600");
+        Require(options.Reporting.SweepIntervalSeconds is >= 1 and <= 3600, "Reporting:SweepIntervalSeconds", "must be 1-3600 (NCMEC abandons an open report an hour after its last change)");
+        Require(options.Reporting.Ncmec.Environment is "test" or "production", "Reporting:Ncmec:Environment", "must be 'test' or 'production'");
+        Require(options.Reporting.Ncmec.TimeoutSeconds is >= 1 and <= 3600, "Reporting:Ncmec:TimeoutSeconds", "must be 1-3600");
+        Require(options.Reporting.Retention.ContentDays >= 1 && options.Reporting.Retention.SubmittedDataDays >= 1 && options.Reporting.Retention.AuthorityReferenceDays >= 1, "Reporting:Retention", "days must be at least 1");
+        Require(options.Reporting.UserInfo.Url is null || !string.IsNullOrEmpty(options.Reporting.UserInfo.Secret), "Reporting:UserInfo:Secret", "must be set when Reporting:UserInfo:Url is");
         Require(options.Review.ClaimMinutes is >= 1 and <= 1440, "Review:ClaimMinutes", "must be 1-1440");
         Require(options.Review.DailyImageCap >= 0, "Review:DailyImageCap", "must be 0 (no cap) or more");
         Require(options.Review.WorkerIntervalMilliseconds is >= 50 and <= 600_000, "Review:WorkerIntervalMilliseconds", "must be 50-600000");

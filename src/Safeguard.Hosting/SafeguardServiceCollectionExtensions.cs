@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Safeguard.Hosting;
 using Safeguard.Hosting.Checks;
 using Safeguard.Hosting.ChildSafety;
 using Safeguard.Hosting.Diagnostics;
 using Safeguard.Hosting.Matching;
+using Safeguard.Hosting.Reporting;
 using Safeguard.Hosting.Security;
 using Safeguard.Imaging;
 using Safeguard.Security;
@@ -93,7 +95,44 @@ public static class SafeguardServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Authority reporting: the report desk over a file-based report store and evidence vault in the
+    /// reporting folder, audited into the server's audit chain, and the background sweep. Not
+    /// registered when <c>Safeguard:Reporting:Enabled</c> is false.
+    /// </summary>
+    public static IServiceCollection AddSafeguardReporting(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (!configuration.GetValue($"{SafeguardOptions.Section}:Reporting:Enabled", true))
+        {
+            return services;
+        }
+        services.AddHttpClient(ReportingHttpClient);
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SafeguardOptions>>().Value.Reporting);
+        services.TryAddSingleton(sp =>
+        {
+            var all = sp.GetRequiredService<IOptions<SafeguardOptions>>().Value;
+            var options = all.Reporting;
+            var layout = new Safeguard.Reporting.ReportingLayout(options.ResolveDirectory(all.Storage.DataDirectory));
+            var (keys, source) = VaultKeys.Load(options, layout.Root, Environment.GetEnvironmentVariable);
+            if (source == VaultKeySource.DevelopmentFile)
+            {
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Safeguard.Reporting").VaultDevelopmentKey();
+            }
+            System.IO.Directory.CreateDirectory(layout.Root);
+            layout.MarkOwnedByServer();
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(ReportingHttpClient);
+            http.Timeout = TimeSpan.FromSeconds(options.Ncmec.TimeoutSeconds);
+            return ReportDeskFactory.Create(options, layout, keys, new StoreAuditSink(sp.GetRequiredService<ISafeguardStore>()),
+                sp.GetService<Safeguard.Cases.ICaseStore>(), http, sp.GetRequiredService<TimeProvider>(), sp.GetService<Safeguard.Reporting.NcmecSenderOptions>());
+        });
+        services.AddHostedService<ReportSweeper>();
+        return services;
+    }
+
+    /// <summary>The named HTTP client for NCMEC and the user-information webhook.</summary>
+    public const string ReportingHttpClient = "safeguard-reporting";
+
     /// <summary>Everything the server needs, in one call.</summary>
     public static IServiceCollection AddSafeguard(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddSafeguardOptions(configuration).AddSafeguardStorage().AddSafeguardMatching().AddSafeguardChildSafety().AddSafeguardApiKeys().AddSafeguardReviewStores();
+        services.AddSafeguardOptions(configuration).AddSafeguardStorage().AddSafeguardMatching().AddSafeguardChildSafety().AddSafeguardApiKeys().AddSafeguardReviewStores().AddSafeguardReporting(configuration);
 }

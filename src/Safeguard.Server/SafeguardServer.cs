@@ -79,6 +79,7 @@ public static class SafeguardServer
         app.MapBanksApi();
         app.MapEntriesApi();
         app.MapCheckApi();
+        app.MapReportsApi();
         app.MapTextCheckApi();
         app.MapChildSafetyApi();
         app.MapTransparencyApi();

@@ -8,7 +8,7 @@ internal static class CliRunner
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    public static async Task<Result> RunAsync(IEnumerable<string> args, string? stdin = null, byte[]? stdinBytes = null, TimeSpan? timeout = null)
+    public static async Task<Result> RunAsync(IEnumerable<string> args, string? stdin = null, byte[]? stdinBytes = null, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Safeguard.Cli.dll");
         var psi = new ProcessStartInfo("dotnet")
@@ -18,6 +18,10 @@ internal static class CliRunner
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
+        }
         psi.ArgumentList.Add(dll);
         foreach (var a in args)
         {

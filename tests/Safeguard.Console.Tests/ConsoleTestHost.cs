@@ -53,7 +53,7 @@ internal sealed class ConsoleTestHost : IAsyncDisposable
 
     public Safeguard.Transparency.IRecordLog Records => Services.GetRequiredService<Safeguard.Transparency.IRecordLog>();
 
-    public static async Task<ConsoleTestHost> StartAsync(Action<ConsoleOptions>? configure = null, CancellationToken ct = default)
+    public static async Task<ConsoleTestHost> StartAsync(Action<ConsoleOptions>? configure = null, CancellationToken ct = default, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -74,6 +74,7 @@ internal sealed class ConsoleTestHost : IAsyncDisposable
         builder.Services.AddSingleton<IBankCatalog>(new InMemoryBankCatalog(time));
         string records = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sg-console-records-{Guid.NewGuid():N}.jsonl");
         builder.Services.AddSingleton<Safeguard.Transparency.IRecordLog>(new Safeguard.Transparency.JsonLinesRecordLog(records));
+        services?.Invoke(builder.Services);
         builder.Services.AddSafeguardConsole(o =>
         {
             // Cheap hashing keeps tests fast; the default cost is covered by Argon2idPasswordHasherTests.

@@ -101,6 +101,18 @@ public static partial class LogMessages
 
     [LoggerMessage(SafeguardEventIds.UnhandledError, LogLevel.Error, "Unhandled {ErrorType} on {Route}")]
     public static partial void UnhandledError(this ILogger logger, string errorType, string route);
+
+    [LoggerMessage(SafeguardEventIds.VaultDevelopmentKey, LogLevel.Warning, "No evidence-vault master key is configured: using a development key file generated in the data folder. Set SAFEGUARD_VAULT_KEYS or Safeguard:Reporting:KeyFile in production, and keep the key apart from the data")]
+    public static partial void VaultDevelopmentKey(this ILogger logger);
+
+    [LoggerMessage(SafeguardEventIds.ReportSweepCompleted, LogLevel.Information, "Report sweep resumed {Reports} reports in flight")]
+    public static partial void ReportSweepCompleted(this ILogger logger, int reports);
+
+    [LoggerMessage(SafeguardEventIds.ReportSweepFailed, LogLevel.Warning, "Report sweep failed ({ErrorType}); it runs again at the next interval")]
+    public static partial void ReportSweepFailed(this ILogger logger, string errorType);
+
+    [LoggerMessage(SafeguardEventIds.RetentionProposalsWaiting, LogLevel.Warning, "{Objects} evidence objects are past retention and await a person's approval to delete (GET /v1/evidence/expired, console Reports page)")]
+    public static partial void RetentionProposalsWaiting(this ILogger logger, int objects);
 }
 
 /// <summary>What happened to an entry.</summary>

@@ -58,6 +58,12 @@ public static class SafeguardEventIds
     public const int GroomingCaseFailed = 1702;
     public const int ChildSafetyEventsIngested = 1703;
 
+    // 1800–1899: reporting
+    public const int VaultDevelopmentKey = 1800;
+    public const int ReportSweepCompleted = 1801;
+    public const int ReportSweepFailed = 1802;
+    public const int RetentionProposalsWaiting = 1803;
+
     // 1900–1999: errors
     public const int BadRequest = 1900;
     public const int UnhandledError = 1901;

@@ -42,6 +42,8 @@ internal static class CheckApi
         CheckHashes hashes;
         CheckInput input;
         string? contentRef, userRef;
+        CheckUserRequest? user;
+        CheckUploadRequest? upload;
         byte[]? buffer = null;
         int length = 0;
         try
@@ -51,8 +53,9 @@ internal static class CheckApi
                 var request = await RequestBody.ReadJsonAsync(http.Request, ApiJsonContext.Default.CheckRequest, ct).ConfigureAwait(false);
                 var errors = new Dictionary<string, string[]>();
                 hashes = ParseHashes(request.Hashes, errors);
-                (contentRef, userRef) = (request.ContentRef, request.UserRef);
+                (contentRef, userRef, user, upload) = (request.ContentRef, request.UserRef, request.User, request.Upload);
                 CheckRefs(contentRef, userRef, errors);
+                CheckEvidence.Validate(user, upload, userRef, errors);
                 if (errors.Count > 0)
                 {
                     return ApiProblems.Fields(errors);
@@ -62,24 +65,27 @@ internal static class CheckApi
             else
             {
                 Dictionary<string, string> fields;
-                using (var upload = new MemoryStream())
+                using (var body = new MemoryStream())
                 {
                     try
                     {
-                        fields = await RequestBody.ReadUploadAsync(http.Request, "file", ImageTypes, upload, options.Value.Checks.MaxUploadBytes, ct).ConfigureAwait(false);
+                        fields = await RequestBody.ReadUploadAsync(http.Request, "file", ImageTypes, body, options.Value.Checks.MaxUploadBytes, ct).ConfigureAwait(false);
                     }
                     catch
                     {
-                        CryptographicClear(upload);
+                        CryptographicClear(body);
                         throw;
                     }
-                    buffer = upload.GetBuffer();
-                    length = (int)upload.Length;
+                    buffer = body.GetBuffer();
+                    length = (int)body.Length;
                 }
                 contentRef = fields.GetValueOrDefault("contentRef") ?? http.Request.Headers[ContentRefHeader].FirstOrDefault();
                 userRef = fields.GetValueOrDefault("userRef") ?? http.Request.Headers[UserRefHeader].FirstOrDefault();
                 var errors = new Dictionary<string, string[]>();
                 CheckRefs(contentRef, userRef, errors);
+                user = CheckEvidence.ParseField(fields, "user", ApiJsonContext.Default.CheckUserRequest, errors);
+                upload = CheckEvidence.ParseField(fields, "upload", ApiJsonContext.Default.CheckUploadRequest, errors);
+                CheckEvidence.Validate(user, upload, userRef, errors);
                 if (errors.Count > 0)
                 {
                     return ApiProblems.Fields(errors);
@@ -103,6 +109,8 @@ internal static class CheckApi
                 // The upload goes along only so that a check opening a review case can keep a reduced-size thumbnail.
                 var image = buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, length);
                 var outcome = await checks.CheckAsync(hashes, input, contentRef, userRef, caller.KeyId, start, image, ct).ConfigureAwait(false);
+                // A matched upload's original bytes and the user's details are kept (encrypted) for an authority report.
+                CheckEvidence.Preserve(http, outcome, contentRef, userRef, image.Span, user, upload);
                 bool details = caller.SeesEntryDetails(options.Value.Checks.RevealEntryDetailsToCheckScope);
                 return TypedResults.Ok(new CheckResponse(outcome.Decision, outcome.Hashes.ToResponse(),
                     [.. outcome.Matches.Select(m => m.ToResponse(details))], details ? outcome.CheckId : null));

@@ -21,9 +21,12 @@ public enum ConsoleRoles
 
     /// <summary>Reads the audit log.</summary>
     Auditor = 16,
+
+    /// <summary>Drafts, checks, sends and retracts authority reports (NCMEC, NCA); sees the evidence vault's deletion proposals.</summary>
+    Reporter = 32,
 }
 
-/// <summary>Role names as typed on the command line and stored (<c>admin,curator,reviewer,child-safety-reviewer,auditor</c>).</summary>
+/// <summary>Role names as typed on the command line and stored (<c>admin,curator,reviewer,child-safety-reviewer,auditor,reporter</c>).</summary>
 public static class RoleNames
 {
     private static readonly (ConsoleRoles Role, string Name)[] Names =
@@ -33,6 +36,7 @@ public static class RoleNames
         (ConsoleRoles.Reviewer, "reviewer"),
         (ConsoleRoles.ChildSafetyReviewer, "child-safety-reviewer"),
         (ConsoleRoles.Auditor, "auditor"),
+        (ConsoleRoles.Reporter, "reporter"),
     ];
 
     /// <summary>All role names, in order.</summary>
@@ -63,6 +67,9 @@ public static class RoleNames
         }
         return true;
     }
+
+    /// <summary>True when <paramref name="roles"/> may draft, send and retract authority reports (reporter or admin).</summary>
+    public static bool CanReport(ConsoleRoles roles) => (roles & (ConsoleRoles.Reporter | ConsoleRoles.Admin)) != 0;
 
     /// <summary>True when <paramref name="roles"/> may review cases at all.</summary>
     public static bool CanReview(ConsoleRoles roles) => (roles & (ConsoleRoles.Reviewer | ConsoleRoles.ChildSafetyReviewer | ConsoleRoles.Admin)) != 0;

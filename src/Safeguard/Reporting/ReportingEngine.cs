@@ -145,7 +145,8 @@ public sealed class ReportingEngine(IReportStore store, IEvidenceVault vault, Re
 
 /// <summary>
 /// The on-disk layout of a reporting directory shared by the CLI and the server: the report store,
-/// the evidence vault and the audit file side by side.
+/// the evidence vault and the audit file side by side (the server keeps its audit entries in its
+/// database instead, and says so in <see cref="ServerMarker"/>).
 /// </summary>
 public sealed record ReportingLayout(string Root)
 {
@@ -154,4 +155,79 @@ public sealed record ReportingLayout(string Root)
     public string Vault => Path.Combine(Root, "vault");
 
     public string AuditFile => Path.Combine(Root, "audit.jsonl");
+
+    /// <summary>Pointers from hashed platform references to preserved evidence (<see cref="ReportEvidenceIndex"/>).</summary>
+    public string EvidenceIndex => Path.Combine(Root, "evidence-index");
+
+    /// <summary>NCA packages written for the portal (<see cref="FileDropNcaSender"/>).</summary>
+    public string NcaOutbox => Path.Combine(Root, "nca-outbox");
+
+    /// <summary>Present when a server owns the directory: its audit chain is the server database's audit log.</summary>
+    public string ServerMarker => Path.Combine(Root, "server.json");
+
+    /// <summary>Held while sending or retracting, so the server's sweep and the CLI never drive one report at once.</summary>
+    public string LockFile => Path.Combine(Root, "send.lock");
+
+    /// <summary>Records that a server owns this folder and keeps its audit chain in the database (format <c>safeguard.reporting.server/1</c>).</summary>
+    public void MarkOwnedByServer()
+    {
+        if (!File.Exists(ServerMarker))
+        {
+            Directory.CreateDirectory(Root);
+            EvidenceJson.WriteAtomically(ServerMarker, JsonSerializer.SerializeToUtf8Bytes(new ServerMarkerFile(ServerMarkerFormat, "database"), EvidenceJson.Indented));
+        }
+    }
+
+    /// <summary>True when a server owns this folder: vault reads must then be audited in the server database's chain, not <see cref="AuditFile"/>.</summary>
+    public bool IsOwnedByServer()
+    {
+        if (!File.Exists(ServerMarker))
+        {
+            return false;
+        }
+        var marker = JsonSerializer.Deserialize<ServerMarkerFile>(File.ReadAllBytes(ServerMarker), EvidenceJson.Options);
+        return marker is { Format: ServerMarkerFormat, Audit: "database" }
+            ? true
+            : throw new ReportStoreException($"'{ServerMarker}' is not a {ServerMarkerFormat} marker");
+    }
+
+    private const string ServerMarkerFormat = "safeguard.reporting.server/1";
+
+    private sealed record ServerMarkerFile(string Format, string Audit);
+}
+
+/// <summary>
+/// An exclusive lock on a reporting directory across processes (an OS file lock on
+/// <see cref="ReportingLayout.LockFile"/>; released when disposed or when the process dies).
+/// </summary>
+public sealed class ReportingLock : IDisposable
+{
+    private readonly FileStream _stream;
+
+    private ReportingLock(FileStream stream) => _stream = stream;
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the lock; throws <see cref="ReportStoreException"/> when another process keeps it.</summary>
+    public static async Task<ReportingLock> AcquireAsync(ReportingLayout layout, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        Directory.CreateDirectory(layout.Root);
+        var until = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return new ReportingLock(new FileStream(layout.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            }
+            catch (IOException) when (DateTimeOffset.UtcNow < until)
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new ReportStoreException($"another process is sending reports from '{layout.Root}'; try again shortly", e);
+            }
+        }
+    }
+
+    public void Dispose() => _stream.Dispose();
 }

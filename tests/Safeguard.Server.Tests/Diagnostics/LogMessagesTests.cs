@@ -16,7 +16,7 @@ public sealed class LogMessagesTests
     [
         "keyId", "bankId", "entryId", "checkId", "caseId", "banks", "entries", "changes", "changeId", "matchCount", "errorCount",
         "committed", "bytes", "elapsedMs", "schemaVersion", "statusCode", "sequence",
-        "caseId", "events", "candidates",
+        "caseId", "events", "candidates", "reports", "objects",
     ];
 
     // Strings that are produced by Safeguard itself: a type name, a decision, a route template, a scope, a store name.

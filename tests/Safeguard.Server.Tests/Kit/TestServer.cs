@@ -37,15 +37,19 @@ internal sealed class TestServer : IAsyncDisposable
 
     public string AdminKey { get; private set; } = "";
 
-    public static async Task<TestServer> StartAsync(TestStore store, params string[] settings)
+    public static Task<TestServer> StartAsync(TestStore store, params string[] settings) => StartAsync(store.ServerArgs, null, settings);
+
+    /// <summary>A server over the storage named by <paramref name="storeArgs"/>, with extra services from <paramref name="configure"/>.</summary>
+    public static async Task<TestServer> StartAsync(IEnumerable<string> storeArgs, Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         var logs = new CapturedLogs();
-        string[] args = ["--urls=http://127.0.0.1:0", "--Safeguard:Sync:PollIntervalMilliseconds=100", .. store.ServerArgs, .. settings];
+        string[] args = ["--urls=http://127.0.0.1:0", "--Safeguard:Sync:PollIntervalMilliseconds=100", .. storeArgs, .. settings];
         var app = SafeguardServer.Build(args, builder =>
         {
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
             builder.Logging.AddProvider(logs);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -85,7 +89,13 @@ internal sealed class TestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    private int _disposed;
 }

@@ -59,8 +59,11 @@ public sealed class SignInServiceTests
         Assert.True(RoleNames.TryParse("reviewer, child-safety-reviewer", out var roles, out _));
         Assert.Equal(ConsoleRoles.Reviewer | ConsoleRoles.ChildSafetyReviewer, roles);
         Assert.Equal("reviewer,child-safety-reviewer", RoleNames.Format(roles));
+        Assert.True(RoleNames.TryParse("reporter", out var reporter, out _));
+        Assert.True(RoleNames.CanReport(reporter) && RoleNames.CanReport(ConsoleRoles.Admin) && !RoleNames.CanReport(ConsoleRoles.Reviewer | ConsoleRoles.Auditor));
+        Assert.False(RoleNames.CanReview(reporter));
         Assert.False(RoleNames.TryParse("reviewer,boss", out _, out var error));
-        Assert.Equal("unknown role 'boss'; choose from admin, curator, reviewer, child-safety-reviewer, auditor", error);
+        Assert.Equal("unknown role 'boss'; choose from admin, curator, reviewer, child-safety-reviewer, auditor, reporter", error);
     }
 
     private sealed class PlainHasher : IPasswordHasher
