@@ -10,7 +10,7 @@ public sealed record Thumbnail(byte[] Bytes, string ContentType)
 {
     /// <summary>The content type of <paramref name="bytes"/> from its signature, or null unless PNG or JPEG.</summary>
     public static string? Sniff(ReadOnlySpan<byte> bytes) =>
-        bytes.StartsWith("\x89PNG\r\n\x1a\n"u8) ? "image/png"
+        bytes.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? "image/png"
         : bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) ? "image/jpeg"
         : null;
 }
