@@ -42,6 +42,10 @@ internal sealed unsafe class SkiaDecoder : IImageDecoder
         return new SkiaDecoder(codec, format);
     }
 
+    public const string Name = "skia";
+
+    public string DecoderName => Name;
+
     public int Width => _codec.Info.Width;
 
     public int Height => _codec.Info.Height;
