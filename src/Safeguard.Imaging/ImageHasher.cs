@@ -210,22 +210,21 @@ public sealed class ImageHasher
     /// <summary>The <c>hma</c> preset: full resolution, L64 luma (specs/pdq.md §13).</summary>
     internal static PdqHashResult HashHma(PixelSource source, bool dihedral)
     {
+        if (source is BufferPixelSource whole)
+        {
+            return HashHma(whole.Pixels, whole.Width, whole.Height, whole.Channels, dihedral);
+        }
         using var hasher = new PdqLumaHasher(source.Height, source.Width);
         int rowBytes = source.RowBytes;
         int chunk = Math.Clamp((1 << 18) / Math.Max(1, rowBytes), 1, 16);
         var rows = ArrayPool<byte>.Shared.Rent(chunk * rowBytes);
-        var luma = ArrayPool<float>.Shared.Rent(source.Width);
         try
         {
             for (int done = 0; done < source.Height;)
             {
                 int n = Math.Min(chunk, source.Height - done);
                 source.ReadRows(rows, n);
-                for (int k = 0; k < n; k++)
-                {
-                    ToLuma(rows.AsSpan(k * rowBytes, rowBytes), source.Channels, luma, PdqLumaRule.L64);
-                    hasher.AddRow(luma.AsSpan(0, source.Width));
-                }
+                AddHmaRows(hasher, rows.AsSpan(0, n * rowBytes), n, source.Width, source.Channels);
                 done += n;
             }
             return hasher.Finish(dihedral);
@@ -233,6 +232,36 @@ public sealed class ImageHasher
         finally
         {
             ArrayPool<byte>.Shared.Return(rows, clearArray: true);
+        }
+    }
+
+    /// <summary>The <c>hma</c> preset over pixels already decoded whole (1 or 4 bytes per pixel).</summary>
+    internal static PdqHashResult HashHma(ReadOnlySpan<byte> pixels, int width, int height, int channels, bool dihedral)
+    {
+        using var hasher = new PdqLumaHasher(height, width);
+        AddHmaRows(hasher, pixels, height, width, channels);
+        return hasher.Finish(dihedral);
+    }
+
+    private static void AddHmaRows(PdqLumaHasher hasher, ReadOnlySpan<byte> pixels, int rows, int width, int channels)
+    {
+        if (channels == 4)
+        {
+            hasher.AddRgbaRows(pixels, rows, PdqLumaRule.L64);
+            return;
+        }
+        var luma = ArrayPool<float>.Shared.Rent(Math.Max(1, width));
+        try
+        {
+            int rowBytes = width * channels;
+            for (int k = 0; k < rows; k++)
+            {
+                ToLuma(pixels.Slice(k * rowBytes, rowBytes), channels, luma, PdqLumaRule.L64);
+                hasher.AddRow(luma.AsSpan(0, width));
+            }
+        }
+        finally
+        {
             ArrayPool<float>.Shared.Return(luma, clearArray: true);
         }
     }

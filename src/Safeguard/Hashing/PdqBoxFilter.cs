@@ -84,6 +84,177 @@ internal static class PdqBoxFilter
             y[o++] = sum / new Vector<float>(count);
         }
     }
+
+    /// <summary>
+    /// <see cref="Lanes"/>, but only the outputs at <paramref name="sampleColumns"/> (ascending) are
+    /// divided out, into <c>output[j · lanes + k]</c>: the running sums still visit every sample, in
+    /// the same order, so the kept values are bit-identical.
+    /// </summary>
+    public static void SampledLanes(ReadOnlySpan<float> input, int n, int window, ReadOnlySpan<int> sampleColumns, Span<float> output)
+    {
+        var x = MemoryMarshal.Cast<float, Vector<float>>(input)[..n];
+        var y = MemoryMarshal.Cast<float, Vector<float>>(output);
+        int half = (window + 2) / 2;
+        var sum = Vector<float>.Zero;
+        int count = 0;
+        int r = 0, l = 0, o = 0, next = 0;
+        for (int k = 0; k < half - 1; k++)
+        {
+            sum += x[r++];
+            count++;
+        }
+        for (int k = 0; k < window - half + 1; k++)
+        {
+            sum += x[r++];
+            count++;
+            for (; next < sampleColumns.Length && sampleColumns[next] == o; next++)
+            {
+                y[next] = sum / new Vector<float>(count);
+            }
+            o++;
+        }
+        var divisor = new Vector<float>(count);
+        for (int k = 0; k < n - window; k++)
+        {
+            sum += x[r++];
+            sum -= x[l++];
+            for (; next < sampleColumns.Length && sampleColumns[next] == o; next++)
+            {
+                y[next] = sum / divisor;
+            }
+            o++;
+        }
+        for (int k = 0; k < half - 1; k++)
+        {
+            sum -= x[l++];
+            count--;
+            for (; next < sampleColumns.Length && sampleColumns[next] == o; next++)
+            {
+                y[next] = sum / new Vector<float>(count);
+            }
+            o++;
+        }
+    }
+
+    /// <summary>The one-row twin of <see cref="SampledLanes"/>: <c>output[j]</c> is the box at <c>sampleColumns[j]</c>.</summary>
+    public static void SampledScalar(ReadOnlySpan<float> input, int window, ReadOnlySpan<int> sampleColumns, Span<float> output)
+    {
+        int n = input.Length;
+        int half = (window + 2) / 2;
+        float sum = 0f;
+        int count = 0;
+        int r = 0, l = 0, o = 0, next = 0;
+        for (int k = 0; k < half - 1; k++)
+        {
+            sum += input[r++];
+            count++;
+        }
+        for (int k = 0; k < window - half + 1; k++)
+        {
+            sum += input[r++];
+            count++;
+            for (; next < sampleColumns.Length && sampleColumns[next] == o; next++)
+            {
+                output[next] = sum / count;
+            }
+            o++;
+        }
+        for (int k = 0; k < n - window; k++)
+        {
+            sum += input[r++];
+            sum -= input[l++];
+            for (; next < sampleColumns.Length && sampleColumns[next] == o; next++)
+            {
+                output[next] = sum / count;
+            }
+            o++;
+        }
+        for (int k = 0; k < half - 1; k++)
+        {
+            sum -= input[l++];
+            count--;
+            for (; next < sampleColumns.Length && sampleColumns[next] == o; next++)
+            {
+                output[next] = sum / count;
+            }
+            o++;
+        }
+    }
+
+    /// <summary>Column-box step: <c>sum += row</c>, element by element.</summary>
+    public static void AddInto(Span<float> sum, ReadOnlySpan<float> row)
+    {
+        var sv = MemoryMarshal.Cast<float, Vector<float>>(sum);
+        var rv = MemoryMarshal.Cast<float, Vector<float>>(row[..sum.Length]);
+        for (int i = 0; i < sv.Length; i++)
+        {
+            sv[i] += rv[i];
+        }
+        for (int j = sv.Length * Vector<float>.Count; j < sum.Length; j++)
+        {
+            sum[j] += row[j];
+        }
+    }
+
+    /// <summary>Column-box step: <c>sum -= row</c>, element by element.</summary>
+    public static void SubtractFrom(Span<float> sum, ReadOnlySpan<float> row)
+    {
+        var sv = MemoryMarshal.Cast<float, Vector<float>>(sum);
+        var rv = MemoryMarshal.Cast<float, Vector<float>>(row[..sum.Length]);
+        for (int i = 0; i < sv.Length; i++)
+        {
+            sv[i] -= rv[i];
+        }
+        for (int j = sv.Length * Vector<float>.Count; j < sum.Length; j++)
+        {
+            sum[j] -= row[j];
+        }
+    }
+
+    /// <summary>Column-box output: <c>output = sum / count</c>.</summary>
+    public static void Divide(ReadOnlySpan<float> sum, int count, Span<float> output)
+    {
+        var sv = MemoryMarshal.Cast<float, Vector<float>>(sum);
+        var ov = MemoryMarshal.Cast<float, Vector<float>>(output[..sum.Length]);
+        var divisor = new Vector<float>(count);
+        for (int i = 0; i < sv.Length; i++)
+        {
+            ov[i] = sv[i] / divisor;
+        }
+        float d = count;
+        for (int j = sv.Length * Vector<float>.Count; j < sum.Length; j++)
+        {
+            output[j] = sum[j] / d;
+        }
+    }
+
+    /// <summary>
+    /// The middle column-box step in one pass: <c>sum = (sum + add) − subtract</c> (two roundings,
+    /// add first, as the reference does), then <c>output = sum / count</c>.
+    /// </summary>
+    public static void AddSubtractDivide(Span<float> sum, ReadOnlySpan<float> add, ReadOnlySpan<float> subtract, int count, Span<float> output)
+    {
+        var sv = MemoryMarshal.Cast<float, Vector<float>>(sum);
+        var av = MemoryMarshal.Cast<float, Vector<float>>(add[..sum.Length]);
+        var bv = MemoryMarshal.Cast<float, Vector<float>>(subtract[..sum.Length]);
+        var ov = MemoryMarshal.Cast<float, Vector<float>>(output[..sum.Length]);
+        var divisor = new Vector<float>(count);
+        for (int i = 0; i < sv.Length; i++)
+        {
+            var s = sv[i] + av[i];
+            s -= bv[i];
+            sv[i] = s;
+            ov[i] = s / divisor;
+        }
+        float d = count;
+        for (int j = sv.Length * Vector<float>.Count; j < sum.Length; j++)
+        {
+            float s = sum[j] + add[j];
+            s -= subtract[j];
+            sum[j] = s;
+            output[j] = s / d;
+        }
+    }
 }
 
 /// <summary>
@@ -123,20 +294,21 @@ internal sealed class StreamingColumnBox
         row[.._width].CopyTo(_ring.AsSpan((r % _ringRows) * _width, _width));
         if (r < _half - 1)
         {
-            Add(_sum, row);
+            PdqBoxFilter.AddInto(_sum, row);
             _count++;
             return false;
         }
         if (r < _window)
         {
-            Add(_sum, row);
+            PdqBoxFilter.AddInto(_sum, row);
             _count++;
         }
         else
         {
-            AddSubtract(_sum, row, _ring.AsSpan((_left++ % _ringRows) * _width, _width));
+            PdqBoxFilter.AddSubtractDivide(_sum, row, _ring.AsSpan((_left++ % _ringRows) * _width, _width), _count, output);
+            return true;
         }
-        Divide(_sum, _count, output);
+        PdqBoxFilter.Divide(_sum, _count, output);
         return true;
     }
 
@@ -152,71 +324,9 @@ internal sealed class StreamingColumnBox
             return false;
         }
         _drained++;
-        Subtract(_sum, _ring.AsSpan((_left++ % _ringRows) * _width, _width));
+        PdqBoxFilter.SubtractFrom(_sum, _ring.AsSpan((_left++ % _ringRows) * _width, _width));
         _count--;
-        Divide(_sum, _count, output);
+        PdqBoxFilter.Divide(_sum, _count, output);
         return true;
-    }
-
-    private static void Add(Span<float> sum, ReadOnlySpan<float> row)
-    {
-        var sv = MemoryMarshal.Cast<float, Vector<float>>(sum);
-        var rv = MemoryMarshal.Cast<float, Vector<float>>(row[..sum.Length]);
-        for (int i = 0; i < sv.Length; i++)
-        {
-            sv[i] += rv[i];
-        }
-        for (int j = sv.Length * Vector<float>.Count; j < sum.Length; j++)
-        {
-            sum[j] += row[j];
-        }
-    }
-
-    private static void Subtract(Span<float> sum, ReadOnlySpan<float> row)
-    {
-        var sv = MemoryMarshal.Cast<float, Vector<float>>(sum);
-        var rv = MemoryMarshal.Cast<float, Vector<float>>(row[..sum.Length]);
-        for (int i = 0; i < sv.Length; i++)
-        {
-            sv[i] -= rv[i];
-        }
-        for (int j = sv.Length * Vector<float>.Count; j < sum.Length; j++)
-        {
-            sum[j] -= row[j];
-        }
-    }
-
-    private static void AddSubtract(Span<float> sum, ReadOnlySpan<float> add, ReadOnlySpan<float> subtract)
-    {
-        var sv = MemoryMarshal.Cast<float, Vector<float>>(sum);
-        var av = MemoryMarshal.Cast<float, Vector<float>>(add[..sum.Length]);
-        var bv = MemoryMarshal.Cast<float, Vector<float>>(subtract[..sum.Length]);
-        for (int i = 0; i < sv.Length; i++)
-        {
-            // Two separate roundings, add first, as the reference does.
-            var s = sv[i] + av[i];
-            sv[i] = s - bv[i];
-        }
-        for (int j = sv.Length * Vector<float>.Count; j < sum.Length; j++)
-        {
-            float s = sum[j] + add[j];
-            sum[j] = s - subtract[j];
-        }
-    }
-
-    private static void Divide(ReadOnlySpan<float> sum, int count, Span<float> output)
-    {
-        var sv = MemoryMarshal.Cast<float, Vector<float>>(sum);
-        var ov = MemoryMarshal.Cast<float, Vector<float>>(output[..sum.Length]);
-        var divisor = new Vector<float>(count);
-        for (int i = 0; i < sv.Length; i++)
-        {
-            ov[i] = sv[i] / divisor;
-        }
-        float d = count;
-        for (int j = sv.Length * Vector<float>.Count; j < sum.Length; j++)
-        {
-            output[j] = sum[j] / d;
-        }
     }
 }

@@ -19,10 +19,22 @@ internal static class PdqTranspose
         ToLanesScalar(rows, lanes, laneCount, cols, done);
     }
 
-    public static void FromLanes(ReadOnlySpan<float> lanes, Span<float> rows, int laneCount, int cols)
+    /// <summary>Writes the first <paramref name="rowCount"/> rows (all lanes when omitted) of <paramref name="lanes"/> to <paramref name="rows"/>.</summary>
+    public static void FromLanes(ReadOnlySpan<float> lanes, Span<float> rows, int laneCount, int cols, int rowCount = -1)
     {
-        int done = laneCount == 8 && Avx.IsSupported ? FromLanesAvx(lanes, rows, cols) : 0;
-        FromLanesScalar(lanes, rows, laneCount, cols, done);
+        if (rowCount < 0 || rowCount == laneCount)
+        {
+            int done = laneCount == 8 && Avx.IsSupported ? FromLanesAvx(lanes, rows, cols) : 0;
+            FromLanesScalar(lanes, rows, laneCount, cols, done);
+            return;
+        }
+        for (int k = 0; k < rowCount; k++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                rows[(k * cols) + c] = lanes[(c * laneCount) + k];
+            }
+        }
     }
 
     internal static void ToLanesScalar(ReadOnlySpan<float> rows, Span<float> lanes, int laneCount, int cols, int fromColumn = 0)
@@ -90,7 +102,7 @@ internal static class PdqTranspose
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(Span<Vector256<float>> m)
+    internal static void Transpose8x8(Span<Vector256<float>> m)
     {
         var t0 = Avx.UnpackLow(m[0], m[1]);
         var t1 = Avx.UnpackHigh(m[0], m[1]);

@@ -236,4 +236,93 @@ public class PdqHasherTests
         PdqTranspose.FromLanes(vector, back, lanes, cols);
         Assert.Equal(rows, back);
     }
+
+    [Fact]
+    public void VectorL64_EqualsTheDoubleFormula_ForEveryColour()
+    {
+        // The vector L64 is an exact rewriting of (float)(R·0.299 + G·0.587 + B·0.114); prove it on all 2^24 colours.
+        var rgba = new byte[256 * 256 * 4];
+        var vector = new float[256 * 256];
+        var scalar = new float[256 * 256];
+        int differing = 0;
+        for (int r = 0; r < 256; r++)
+        {
+            for (int i = 0; i < 256 * 256; i++)
+            {
+                rgba[i * 4] = (byte)r;
+                rgba[(i * 4) + 1] = (byte)(i >> 8);
+                rgba[(i * 4) + 2] = (byte)i;
+                rgba[(i * 4) + 3] = (byte)(i * 7);
+            }
+            PdqLuma.FromRgb(rgba, 4, vector, PdqLumaRule.L64);
+            PdqLuma.FromRgbScalar(rgba, 4, scalar, PdqLumaRule.L64);
+            for (int i = 0; i < vector.Length; i++)
+            {
+                differing += BitConverter.SingleToInt32Bits(vector[i]) != BitConverter.SingleToInt32Bits(scalar[i]) ? 1 : 0;
+            }
+        }
+        Assert.Equal(0, differing);
+    }
+
+    [Theory]
+    [InlineData(5, 5, PdqLumaRule.L64)]
+    [InlineData(64, 64, PdqLumaRule.L64)]
+    [InlineData(17, 203, PdqLumaRule.L64)]
+    [InlineData(333, 1000, PdqLumaRule.L64)]
+    [InlineData(1001, 17, PdqLumaRule.L32)]
+    [InlineData(260, 517, PdqLumaRule.L32)]
+    public void RgbaStrips_HashLikeLumaRows(int rows, int cols, PdqLumaRule rule)
+    {
+        var random = new Random((rows * 31) + cols);
+        var rgba = new byte[rows * cols * 4];
+        random.NextBytes(rgba);
+        var luma = new float[rows * cols];
+        PdqLuma.FromRgbScalar(rgba, 4, luma, rule);
+        var expected = PdqScalarOracle.Decimate(luma, rows, cols);
+        using var hasher = new PdqLumaHasher(rows, cols);
+        // Uneven chunks, so strips start both on and off a chunk boundary.
+        for (int done = 0; done < rows;)
+        {
+            int n = Math.Min(rows - done, 1 + (done % 11));
+            hasher.AddRgbaRows(rgba.AsSpan(done * cols * 4, n * cols * 4), n, rule);
+            done += n;
+        }
+        var decimated = hasher.FinishToDecimated()!;
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), decimated.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    [Theory]
+    [InlineData(5, 1)]
+    [InlineData(37, 1)]
+    [InlineData(64, 1)]
+    [InlineData(1000, 8)]
+    [InlineData(4032, 32)]
+    public void SampledBox_KeepsExactlyTheFullBoxAtTheSampledColumns(int n, int window)
+    {
+        int lanes = System.Numerics.Vector<float>.Count;
+        var random = new Random(n);
+        var input = Enumerable.Range(0, n * lanes).Select(_ => random.Next(256) + (random.Next(8) * 0.125f)).ToArray();
+        var columns = Enumerable.Range(0, 64).Select(i => (int)(((i + 0.5) * n) / 64)).ToArray();
+        var full = new float[n * lanes];
+        PdqBoxFilter.Lanes(input, full, n, window);
+        var sampled = new float[64 * lanes];
+        PdqBoxFilter.SampledLanes(input, n, window, columns, sampled);
+        var row = new float[n];
+        var fullRow = new float[n];
+        var sampledRow = new float[64];
+        for (int k = 0; k < lanes; k++)
+        {
+            for (int j = 0; j < 64; j++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(full[(columns[j] * lanes) + k]), BitConverter.SingleToInt32Bits(sampled[(j * lanes) + k]));
+            }
+            for (int c = 0; c < n; c++)
+            {
+                row[c] = input[(c * lanes) + k];
+            }
+            PdqBoxFilter.Scalar(row, fullRow, window);
+            PdqBoxFilter.SampledScalar(row, window, columns, sampledRow);
+            Assert.Equal(columns.Select(c => BitConverter.SingleToInt32Bits(fullRow[c])), sampledRow.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
 }
