@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -62,20 +63,28 @@ public static class PdqLuma
         }
         ref byte src = ref MemoryMarshal.GetReference(rgba);
         ref float dst = ref MemoryMarshal.GetReference(lanes);
-        Span<Vector256<float>> block = stackalloc Vector256<float>[8];
-        int rowBytes = cols * 4;
+        nuint rowBytes = (nuint)cols * 4;
         int c = 0;
-        for (; c + 8 <= cols; c += 8)
+        if (rule == PdqLumaRule.L64)
         {
-            for (int k = 0; k < 8; k++)
+            for (; c + 8 <= cols; c += 8)
             {
-                var pixels = Vector256.LoadUnsafe(ref src, (nuint)((k * rowBytes) + (c * 4))).AsInt32();
-                block[k] = rule == PdqLumaRule.L64 ? LumaL64(pixels) : LumaL32(pixels);
+                ref byte block = ref Unsafe.Add(ref src, c * 4);
+                PdqTranspose.TransposeStore(
+                    LumaL64(Load(ref block, 0)), LumaL64(Load(ref block, rowBytes)), LumaL64(Load(ref block, 2 * rowBytes)), LumaL64(Load(ref block, 3 * rowBytes)),
+                    LumaL64(Load(ref block, 4 * rowBytes)), LumaL64(Load(ref block, 5 * rowBytes)), LumaL64(Load(ref block, 6 * rowBytes)), LumaL64(Load(ref block, 7 * rowBytes)),
+                    ref Unsafe.Add(ref dst, c * 8), 8);
             }
-            PdqTranspose.Transpose8x8(block);
-            for (int j = 0; j < 8; j++)
+        }
+        else
+        {
+            for (; c + 8 <= cols; c += 8)
             {
-                block[j].StoreUnsafe(ref dst, (nuint)((c + j) * 8));
+                ref byte block = ref Unsafe.Add(ref src, c * 4);
+                PdqTranspose.TransposeStore(
+                    LumaL32(Load(ref block, 0)), LumaL32(Load(ref block, rowBytes)), LumaL32(Load(ref block, 2 * rowBytes)), LumaL32(Load(ref block, 3 * rowBytes)),
+                    LumaL32(Load(ref block, 4 * rowBytes)), LumaL32(Load(ref block, 5 * rowBytes)), LumaL32(Load(ref block, 6 * rowBytes)), LumaL32(Load(ref block, 7 * rowBytes)),
+                    ref Unsafe.Add(ref dst, c * 8), 8);
             }
         }
         if (c < cols)
@@ -83,7 +92,7 @@ public static class PdqLuma
             Span<float> tail = stackalloc float[8];
             for (int k = 0; k < 8; k++)
             {
-                FromRgbScalar(rgba.Slice((k * rowBytes) + (c * 4), (cols - c) * 4), 4, tail, rule);
+                FromRgbScalar(rgba.Slice((k * cols * 4) + (c * 4), (cols - c) * 4), 4, tail, rule);
                 for (int x = c; x < cols; x++)
                 {
                     lanes[(x * 8) + k] = tail[x - c];
@@ -101,6 +110,10 @@ public static class PdqLuma
     /// double error under 10^-13). The integer sum is under 2^24, so it is exact in float; the one
     /// IEEE division rounds correctly. Checked against the double formula for all 2^24 colours (test).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Load(ref byte source, nuint offset) => Vector256.LoadUnsafe(ref source, offset).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> LumaL64(Vector256<int> pixels)
     {
         var mask = Vector256.Create(0xFF);
@@ -111,6 +124,7 @@ public static class PdqLuma
         return Avx.Divide(weighted, Vector256.Create(1000f));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> LumaL32(Vector256<int> pixels)
     {
         var mask = Vector256.Create(0xFF);
