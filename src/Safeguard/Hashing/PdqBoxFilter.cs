@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Safeguard.Hashing;
 
@@ -86,57 +89,215 @@ internal static class PdqBoxFilter
     }
 
     /// <summary>
-    /// <see cref="Lanes"/>, but only the outputs at <paramref name="sampleColumns"/> (ascending) are
-    /// divided out, into <c>output[j · lanes + k]</c>: the running sums still visit every sample, in
-    /// the same order, so the kept values are bit-identical.
+    /// <see cref="Lanes"/> over <c>2 · Vector&lt;float&gt;.Count</c> interleaved runs (sample
+    /// <c>s</c> of run <c>k</c> at <c>input[s · 2W + k]</c>), as two independent running sums so that
+    /// neither waits on the other's add latency, and only the outputs at <paramref name="sampleColumns"/>
+    /// (ascending) divided out, into <c>output[j · 2W + k]</c>. The running sums still visit every
+    /// sample in the same order, so the kept values are bit-identical to the full box's.
     /// </summary>
-    public static void SampledLanes(ReadOnlySpan<float> input, int n, int window, ReadOnlySpan<int> sampleColumns, Span<float> output)
+    public static void SampledLanePairs(ReadOnlySpan<float> input, int n, int window, ReadOnlySpan<int> sampleColumns, Span<float> output)
     {
-        var x = MemoryMarshal.Cast<float, Vector<float>>(input)[..n];
+        var x = MemoryMarshal.Cast<float, Vector<float>>(input)[..(2 * n)];
         var y = MemoryMarshal.Cast<float, Vector<float>>(output);
         int half = (window + 2) / 2;
-        var sum = Vector<float>.Zero;
+        var sumA = Vector<float>.Zero;
+        var sumB = Vector<float>.Zero;
         int count = 0;
         int r = 0, l = 0, o = 0, next = 0;
-        for (int k = 0; k < half - 1; k++)
+        for (int k = 0; k < half - 1; k++, r += 2)
         {
-            sum += x[r++];
+            sumA += x[r];
+            sumB += x[r + 1];
             count++;
         }
-        for (int k = 0; k < window - half + 1; k++)
+        for (int k = 0; k < window - half + 1; k++, r += 2)
         {
-            sum += x[r++];
+            sumA += x[r];
+            sumB += x[r + 1];
             count++;
             for (; next < sampleColumns.Length && sampleColumns[next] == o; next++)
             {
-                y[next] = sum / new Vector<float>(count);
+                y[2 * next] = sumA / new Vector<float>(count);
+                y[(2 * next) + 1] = sumB / new Vector<float>(count);
             }
             o++;
         }
         var divisor = new Vector<float>(count);
-        for (int k = 0; k < n - window; k++)
+        for (int k = 0; k < n - window; k++, r += 2, l += 2)
         {
-            sum += x[r++];
-            sum -= x[l++];
+            sumA += x[r];
+            sumB += x[r + 1];
+            sumA -= x[l];
+            sumB -= x[l + 1];
             for (; next < sampleColumns.Length && sampleColumns[next] == o; next++)
             {
-                y[next] = sum / divisor;
+                y[2 * next] = sumA / divisor;
+                y[(2 * next) + 1] = sumB / divisor;
             }
             o++;
         }
-        for (int k = 0; k < half - 1; k++)
+        for (int k = 0; k < half - 1; k++, l += 2)
         {
-            sum -= x[l++];
+            sumA -= x[l];
+            sumB -= x[l + 1];
             count--;
             for (; next < sampleColumns.Length && sampleColumns[next] == o; next++)
             {
-                y[next] = sum / new Vector<float>(count);
+                y[2 * next] = sumA / new Vector<float>(count);
+                y[(2 * next) + 1] = sumB / new Vector<float>(count);
             }
             o++;
         }
     }
 
-    /// <summary>The one-row twin of <see cref="SampledLanes"/>: <c>output[j]</c> is the box at <c>sampleColumns[j]</c>.</summary>
+    /// <summary>
+    /// The first column box (<see cref="StreamingColumnBox"/>'s steps) over one group of rows, all
+    /// columns at once: for each row k of the group, <c>sum += ring[addOffset[k] + c]</c> when that
+    /// offset is not negative, then <c>sum −= ring[subtractOffset[k] + c]</c> likewise (two roundings,
+    /// add first, as the reference does), and output <c>sum / divisor[k]</c>, stored in lanes:
+    /// <c>lanes[c · group + k]</c>, ready for the second row box without another pass.
+    /// </summary>
+    public static void ColumnGroup(ReadOnlySpan<float> ring, Span<float> sum, Span<float> lanes,
+        ReadOnlySpan<int> addOffset, ReadOnlySpan<int> subtractOffset, ReadOnlySpan<float> divisor)
+    {
+        int group = addOffset.Length;
+        int cols = sum.Length;
+        int width = Vector<float>.Count;
+        ref float ringStart = ref MemoryMarshal.GetReference(ring);
+        ref float sumStart = ref MemoryMarshal.GetReference(sum);
+        ref float lanesStart = ref MemoryMarshal.GetReference(lanes);
+        bool transpose = width == 8 && group % 8 == 0 && Avx.IsSupported;
+        int c = 0;
+        if (Vector.IsHardwareAccelerated && transpose)
+        {
+            // Eight rows per sweep across the columns: their outputs make one 8 × 8 transpose per
+            // eight columns. Rows in the plain middle phase (nearly all) take a loop without checks.
+            for (int k = 0; k < group; k += 8)
+            {
+                if (IsPlainMiddle(addOffset.Slice(k, 8), subtractOffset.Slice(k, 8), divisor.Slice(k, 8), cols))
+                {
+                    c = MiddleRows(ref Unsafe.Add(ref ringStart, addOffset[k]), ref Unsafe.Add(ref ringStart, subtractOffset[k]),
+                        ref sumStart, ref Unsafe.Add(ref lanesStart, k), cols, group, divisor[k]);
+                    continue;
+                }
+                for (c = 0; c + width <= cols; c += width)
+                {
+                    var s = Vector.LoadUnsafe(ref sumStart, (nuint)c);
+                    var o0 = Step(ref s, ref ringStart, c, addOffset[k], subtractOffset[k], divisor[k]);
+                    var o1 = Step(ref s, ref ringStart, c, addOffset[k + 1], subtractOffset[k + 1], divisor[k + 1]);
+                    var o2 = Step(ref s, ref ringStart, c, addOffset[k + 2], subtractOffset[k + 2], divisor[k + 2]);
+                    var o3 = Step(ref s, ref ringStart, c, addOffset[k + 3], subtractOffset[k + 3], divisor[k + 3]);
+                    var o4 = Step(ref s, ref ringStart, c, addOffset[k + 4], subtractOffset[k + 4], divisor[k + 4]);
+                    var o5 = Step(ref s, ref ringStart, c, addOffset[k + 5], subtractOffset[k + 5], divisor[k + 5]);
+                    var o6 = Step(ref s, ref ringStart, c, addOffset[k + 6], subtractOffset[k + 6], divisor[k + 6]);
+                    var o7 = Step(ref s, ref ringStart, c, addOffset[k + 7], subtractOffset[k + 7], divisor[k + 7]);
+                    s.StoreUnsafe(ref sumStart, (nuint)c);
+                    PdqTranspose.TransposeStore(
+                        o0.AsVector256(), o1.AsVector256(), o2.AsVector256(), o3.AsVector256(),
+                        o4.AsVector256(), o5.AsVector256(), o6.AsVector256(), o7.AsVector256(),
+                        ref Unsafe.Add(ref lanesStart, (c * group) + k), (nuint)group);
+                }
+            }
+        }
+        else if (Vector.IsHardwareAccelerated)
+        {
+            for (; c + width <= cols; c += width)
+            {
+                var s = Vector.LoadUnsafe(ref sumStart, (nuint)c);
+                for (int k = 0; k < group; k++)
+                {
+                    var output = Step(ref s, ref ringStart, c, addOffset[k], subtractOffset[k], divisor[k]);
+                    for (int j = 0; j < width; j++)
+                    {
+                        lanes[((c + j) * group) + k] = output[j];
+                    }
+                }
+                s.StoreUnsafe(ref sumStart, (nuint)c);
+            }
+        }
+        for (; c < cols; c++)
+        {
+            float s = sum[c];
+            for (int k = 0; k < group; k++)
+            {
+                if (addOffset[k] >= 0)
+                {
+                    s += ring[addOffset[k] + c];
+                }
+                if (subtractOffset[k] >= 0)
+                {
+                    s -= ring[subtractOffset[k] + c];
+                }
+                lanes[(c * group) + k] = s / divisor[k];
+            }
+            sum[c] = s;
+        }
+    }
+
+    /// <summary>True when eight rows all add and subtract, share a divisor, and sit in consecutive ring rows.</summary>
+    private static bool IsPlainMiddle(ReadOnlySpan<int> addOffset, ReadOnlySpan<int> subtractOffset, ReadOnlySpan<float> divisor, int cols)
+    {
+        for (int j = 0; j < 8; j++)
+        {
+            if (addOffset[j] != addOffset[0] + (j * cols) || subtractOffset[0] < 0 || subtractOffset[j] != subtractOffset[0] + (j * cols) || divisor[j] != divisor[0])
+            {
+                return false;
+            }
+        }
+        return addOffset[0] >= 0;
+    }
+
+    /// <summary>
+    /// <see cref="ColumnGroup"/>'s steps for eight middle-phase rows (add row j at <c>add + j·cols</c>,
+    /// subtract row j at <c>subtract + j·cols</c>, one divisor) without per-row checks; the same
+    /// operations in the same order. Returns the first column not done (the tail is scalar).
+    /// </summary>
+    private static int MiddleRows(ref float add, ref float subtract, ref float sum, ref float lanes, int cols, int group, float divisor)
+    {
+        var d = Vector256.Create(divisor);
+        nuint r1 = (nuint)cols, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1, r6 = 6 * r1, r7 = 7 * r1;
+        int c = 0;
+        for (; c + 8 <= cols; c += 8)
+        {
+            nuint at = (nuint)c;
+            var s = Vector256.LoadUnsafe(ref sum, at);
+            s = Avx.Subtract(Avx.Add(s, Vector256.LoadUnsafe(ref add, at)), Vector256.LoadUnsafe(ref subtract, at));
+            var o0 = Avx.Divide(s, d);
+            s = Avx.Subtract(Avx.Add(s, Vector256.LoadUnsafe(ref add, at + r1)), Vector256.LoadUnsafe(ref subtract, at + r1));
+            var o1 = Avx.Divide(s, d);
+            s = Avx.Subtract(Avx.Add(s, Vector256.LoadUnsafe(ref add, at + r2)), Vector256.LoadUnsafe(ref subtract, at + r2));
+            var o2 = Avx.Divide(s, d);
+            s = Avx.Subtract(Avx.Add(s, Vector256.LoadUnsafe(ref add, at + r3)), Vector256.LoadUnsafe(ref subtract, at + r3));
+            var o3 = Avx.Divide(s, d);
+            s = Avx.Subtract(Avx.Add(s, Vector256.LoadUnsafe(ref add, at + r4)), Vector256.LoadUnsafe(ref subtract, at + r4));
+            var o4 = Avx.Divide(s, d);
+            s = Avx.Subtract(Avx.Add(s, Vector256.LoadUnsafe(ref add, at + r5)), Vector256.LoadUnsafe(ref subtract, at + r5));
+            var o5 = Avx.Divide(s, d);
+            s = Avx.Subtract(Avx.Add(s, Vector256.LoadUnsafe(ref add, at + r6)), Vector256.LoadUnsafe(ref subtract, at + r6));
+            var o6 = Avx.Divide(s, d);
+            s = Avx.Subtract(Avx.Add(s, Vector256.LoadUnsafe(ref add, at + r7)), Vector256.LoadUnsafe(ref subtract, at + r7));
+            var o7 = Avx.Divide(s, d);
+            s.StoreUnsafe(ref sum, at);
+            PdqTranspose.TransposeStore(o0, o1, o2, o3, o4, o5, o6, o7, ref Unsafe.Add(ref lanes, c * group), (nuint)group);
+        }
+        return c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Step(ref Vector<float> sum, ref float ring, int column, int addOffset, int subtractOffset, float divisor)
+    {
+        if (addOffset >= 0)
+        {
+            sum += Vector.LoadUnsafe(ref ring, (nuint)(addOffset + column));
+        }
+        if (subtractOffset >= 0)
+        {
+            sum -= Vector.LoadUnsafe(ref ring, (nuint)(subtractOffset + column));
+        }
+        return sum / new Vector<float>(divisor);
+    }
+
+    /// <summary>The one-row twin of <see cref="SampledLanePairs"/>: <c>output[j]</c> is the box at <c>sampleColumns[j]</c>.</summary>
     public static void SampledScalar(ReadOnlySpan<float> input, int window, ReadOnlySpan<int> sampleColumns, Span<float> output)
     {
         int n = input.Length;

@@ -15,10 +15,11 @@ namespace Safeguard.Hashing;
 /// <remarks>
 /// Rows travel in strips of <c>Vector&lt;float&gt;.Count</c>, one row per vector lane, so the row
 /// boxes run several rows side by side; the column boxes run across a row with columns in lanes.
-/// Data moves between the two layouts by 8 × 8 transposes, and straight into where the next stage
-/// reads it (the first column box's ring of rows, the second row pass's strip), never through an
-/// extra copy. The second row pass divides only at the 64 columns the decimation keeps, and the
-/// second column box sees only those columns.
+/// Data moves between the two layouts by 8 × 8 transposes done in registers on the way into the
+/// next stage: luma goes straight from pixels into lanes, the first row box into the column box's
+/// ring of rows, and the column box (over groups of two strips' rows) straight into lanes for the
+/// second row box, which runs two independent running sums and divides only at the 64 columns the
+/// decimation keeps; the second column box sees only those columns.
 /// </remarks>
 public sealed class PdqLumaHasher : IDisposable
 {
@@ -34,8 +35,10 @@ public sealed class PdqLumaHasher : IDisposable
     private readonly int _windowAcross;
     private readonly int _windowDown;
     private readonly int _halfDown;
-    private readonly int _lanes;
+    private readonly int _stripRows;
+    private readonly int _groupRows;
     private readonly int _ringRows;
+    private readonly int _virtualRows;
     private readonly int[] _sampleCols = new int[Side];
     private readonly int[] _sampleRows = new int[Side];
     private readonly float[] _decimated = new float[Side * Side];
@@ -43,21 +46,22 @@ public sealed class PdqLumaHasher : IDisposable
     private readonly float[] _sampledLanes;
     private readonly float[] _sampled = new float[Side];
     private readonly float[] _sampledOut = new float[Side];
+    private readonly int[] _addOffset;
+    private readonly int[] _subtractOffset;
+    private readonly float[] _divisor;
 
     // Pooled scratch; cleared on return because it holds image-derived values.
     private float[]? _inputRows;   // rows given by AddRow, row-major, until a strip is full
-    private float[]? _lanesIn;     // a strip in lanes: sample c of row k at c · lanes + k
+    private float[]? _lanesIn;     // a strip in lanes: sample c of row k at c · stripRows + k
     private float[]? _lanesOut;    // the first row box's output, in lanes
-    private float[]? _ring;        // row-boxed rows, row-major, the last window + lanes of them
+    private float[]? _ring;        // row-boxed rows, row-major: the last window + group of them
     private float[]? _columnSum;   // the first column box's running sums
-    private float[]? _columnOut;   // the first column box's output rows, row-major, until a strip is full
+    private float[]? _columnLanes; // the first column box's output for a group, in lanes (groupRows per column)
     private float[]? _lumaRow;     // one row of luma, for pixel rows that do not fill a strip
 
     private int _inputCount;
     private int _boxedRows;
-    private int _columnLeft;
-    private int _columnCount;
-    private int _columnOutCount;
+    private int _nextVirtualRow;
     private int _secondPassRowsOut;
     private int _nextSampleRow;
     private bool _finished;
@@ -70,6 +74,9 @@ public sealed class PdqLumaHasher : IDisposable
         _rows = rows;
         _cols = cols;
         _sampledLanes = [];
+        _addOffset = [];
+        _subtractOffset = [];
+        _divisor = [];
         TooSmall = rows < PdqHasher.MinHashableDimension || cols < PdqHasher.MinHashableDimension;
         _shortcut = rows == Side && cols == Side;
         if (TooSmall || _shortcut)
@@ -79,23 +86,33 @@ public sealed class PdqLumaHasher : IDisposable
         _windowAcross = PdqBoxFilter.WindowSize(cols);
         _windowDown = PdqBoxFilter.WindowSize(rows);
         _halfDown = (_windowDown + 2) / 2;
+        // The first column box runs over rows + half − 1 "virtual" rows: the real ones, then the
+        // trailing outputs that only subtract (the reference's fourth phase).
+        _virtualRows = rows + _halfDown - 1;
         for (int i = 0; i < Side; i++)
         {
             _sampleRows[i] = (int)(((i + 0.5) * rows) / Side);
             _sampleCols[i] = (int)(((i + 0.5) * cols) / Side);
         }
-        _lanes = cols <= MaxLaneRowLength && Vector.IsHardwareAccelerated ? Vector<float>.Count : 1;
-        // Row r is read again as row r - window is subtracted; a strip's rows stay contiguous.
-        _ringRows = (_windowDown + _lanes + _lanes - 1) / _lanes * _lanes;
-        _inputRows = Rent(_lanes * cols);
-        _lanesIn = Rent(_lanes * cols);
-        _lanesOut = Rent(_lanes * cols);
+        bool lanes = cols <= MaxLaneRowLength && Vector.IsHardwareAccelerated;
+        _stripRows = lanes ? Vector<float>.Count : 1;
+        // Two strips' worth of rows per column group, so the second row box runs two independent
+        // running sums at once (one alone waits on its own add latency).
+        _groupRows = lanes ? 2 * Vector<float>.Count : 1;
+        // Row r is read again when row r + window is added; a strip's rows stay contiguous.
+        _ringRows = (_windowDown + _groupRows + _stripRows - 1) / _stripRows * _stripRows;
+        _inputRows = Rent(_stripRows * cols);
+        _lanesIn = Rent(_stripRows * cols);
+        _lanesOut = Rent(_stripRows * cols);
         _ring = Rent(_ringRows * cols);
         _columnSum = Rent(cols);
         _columnSum.AsSpan(0, cols).Clear();
-        _columnOut = Rent(_lanes * cols);
+        _columnLanes = Rent(_groupRows * cols);
         _lumaRow = Rent(cols);
-        _sampledLanes = new float[Side * _lanes];
+        _sampledLanes = new float[Side * _groupRows];
+        _addOffset = new int[_groupRows];
+        _subtractOffset = new int[_groupRows];
+        _divisor = new float[_groupRows];
         _secondColumnBox = new StreamingColumnBox(rows, Side, _windowDown);
     }
 
@@ -120,7 +137,7 @@ public sealed class PdqLumaHasher : IDisposable
             return;
         }
         luma[.._cols].CopyTo(_inputRows.AsSpan(_inputCount * _cols, _cols));
-        if (++_inputCount == _lanes)
+        if (++_inputCount == _stripRows)
         {
             FlushInputRows();
         }
@@ -157,15 +174,15 @@ public sealed class PdqLumaHasher : IDisposable
         var luma = _shortcut ? new float[Side] : _lumaRow.AsSpan(0, _cols);
         for (int i = 0; i < count;)
         {
-            if (!_shortcut && _inputCount == 0 && count - i >= _lanes
-                && PdqLuma.RgbaStripToLanes(rgba.Slice(i * rowBytes, _lanes * rowBytes), _lanesIn, _lanes, _cols, rule))
+            if (!_shortcut && _inputCount == 0 && count - i >= _stripRows
+                && PdqLuma.RgbaStripToLanes(rgba.Slice(i * rowBytes, _stripRows * rowBytes), _lanesIn, _stripRows, _cols, rule))
             {
-                for (int k = 0; k < _lanes; k++)
+                for (int k = 0; k < _stripRows; k++)
                 {
                     TakeRow();
                 }
-                FirstRowPass(_lanes);
-                i += _lanes;
+                FirstRowPass(_stripRows);
+                i += _stripRows;
                 continue;
             }
             PdqLuma.FromRgb(rgba.Slice(i * rowBytes, rowBytes), 4, luma, rule);
@@ -213,8 +230,7 @@ public sealed class PdqLumaHasher : IDisposable
                 {
                     FlushInputRows();
                 }
-                DrainColumnBox();
-                SecondRowPass();
+                RunColumnGroups();
                 while (_secondColumnBox!.Drain(_sampledOut))
                 {
                     TakeSampleRow();
@@ -232,99 +248,82 @@ public sealed class PdqLumaHasher : IDisposable
     {
         int count = _inputCount;
         _inputCount = 0;
-        PdqTranspose.ToLanes(_inputRows.AsSpan(0, _lanes * _cols), _lanesIn, _lanes, _cols);
+        PdqTranspose.ToLanes(_inputRows.AsSpan(0, _stripRows * _cols), _lanesIn, _stripRows, _cols);
         FirstRowPass(count);
     }
 
-    /// <summary>Boxes the strip in <see cref="_lanesIn"/> across (its first <paramref name="count"/> rows are real), then down.</summary>
+    /// <summary>Boxes the strip in <see cref="_lanesIn"/> across (its first <paramref name="count"/> rows are real) into the ring, then runs what the column box can.</summary>
     private void FirstRowPass(int count)
     {
-        var ringStrip = _ring.AsSpan(_boxedRows % _ringRows * _cols, _lanes * _cols);
-        if (_lanes > 1)
+        var ringStrip = _ring.AsSpan(_boxedRows % _ringRows * _cols, _stripRows * _cols);
+        if (_stripRows > 1)
         {
-            PdqBoxFilter.Lanes(_lanesIn.AsSpan(0, _lanes * _cols), _lanesOut.AsSpan(0, _lanes * _cols), _cols, _windowAcross);
-            PdqTranspose.FromLanes(_lanesOut.AsSpan(0, _lanes * _cols), ringStrip, _lanes, _cols, count);
+            PdqBoxFilter.Lanes(_lanesIn.AsSpan(0, _stripRows * _cols), _lanesOut.AsSpan(0, _stripRows * _cols), _cols, _windowAcross);
+            PdqTranspose.FromLanes(_lanesOut.AsSpan(0, _stripRows * _cols), ringStrip, _stripRows, _cols, count);
         }
         else
         {
             PdqBoxFilter.Scalar(_lanesIn.AsSpan(0, _cols), ringStrip, _windowAcross);
         }
-        for (int k = 0; k < count; k++)
-        {
-            ColumnBoxRow(_boxedRows++);
-        }
+        _boxedRows += count;
+        RunColumnGroups();
     }
 
-    /// <summary>The first column box's step for input row <paramref name="row"/> (already in the ring), as <see cref="StreamingColumnBox"/> does it.</summary>
-    private void ColumnBoxRow(int row)
+    /// <summary>Runs the column box over every group of virtual rows whose input rows are all boxed.</summary>
+    private void RunColumnGroups()
     {
-        var input = RingRow(row);
-        var sum = _columnSum.AsSpan(0, _cols);
-        if (row < _windowDown)
+        while (_nextVirtualRow < _virtualRows)
         {
-            PdqBoxFilter.AddInto(sum, input);
-            _columnCount++;
-            if (row >= _halfDown - 1)
+            int start = _nextVirtualRow;
+            int end = Math.Min(start + _groupRows, _virtualRows);
+            if (Math.Min(end, _rows) > _boxedRows)
             {
-                PdqBoxFilter.Divide(sum, _columnCount, NextColumnOutRow());
-                ColumnOutRowDone();
+                return;
             }
-            return;
+            ColumnGroup(start, end);
+            _nextVirtualRow = end;
         }
-        PdqBoxFilter.AddSubtractDivide(sum, input, RingRow(_columnLeft++), _columnCount, NextColumnOutRow());
-        ColumnOutRowDone();
     }
 
-    private void DrainColumnBox()
+    /// <summary>
+    /// The first column box (as <see cref="StreamingColumnBox"/> does it) for virtual rows
+    /// <paramref name="start"/> to <paramref name="end"/>, with the outputs written straight into
+    /// lanes for the second row box; then that box and the second column box.
+    /// </summary>
+    private void ColumnGroup(int start, int end)
     {
-        var sum = _columnSum.AsSpan(0, _cols);
-        for (int k = 0; k < _halfDown - 1; k++)
+        int firstOutput = -1;
+        for (int k = 0; k < _groupRows; k++)
         {
-            PdqBoxFilter.SubtractFrom(sum, RingRow(_columnLeft++));
-            _columnCount--;
-            PdqBoxFilter.Divide(sum, _columnCount, NextColumnOutRow());
-            ColumnOutRowDone();
+            int v = start + k;
+            bool real = v < end;
+            _addOffset[k] = real && v < _rows ? v % _ringRows * _cols : -1;
+            _subtractOffset[k] = real && v >= _windowDown ? (v - _windowDown) % _ringRows * _cols : -1;
+            _divisor[k] = !real ? 1 : v < _windowDown ? v + 1 : v < _rows ? _windowDown : _windowDown - (v - _rows + 1);
+            if (real && v >= _halfDown - 1 && firstOutput < 0)
+            {
+                firstOutput = k;
+            }
         }
-    }
-
-    private Span<float> RingRow(int row) => _ring.AsSpan(row % _ringRows * _cols, _cols);
-
-    private Span<float> NextColumnOutRow() => _columnOut.AsSpan(_columnOutCount * _cols, _cols);
-
-    private void ColumnOutRowDone()
-    {
-        if (++_columnOutCount == _lanes)
-        {
-            SecondRowPass();
-        }
-    }
-
-    /// <summary>Boxes the first column box's pending output rows across, keeping the 64 sampled columns, and feeds them down.</summary>
-    private void SecondRowPass()
-    {
-        int count = _columnOutCount;
-        _columnOutCount = 0;
-        if (count == 0)
+        PdqBoxFilter.ColumnGroup(_ring, _columnSum.AsSpan(0, _cols), _columnLanes.AsSpan(0, _groupRows * _cols), _addOffset, _subtractOffset, _divisor);
+        if (firstOutput < 0)
         {
             return;
         }
-        if (_lanes > 1)
+        int outputs = end - start - firstOutput;
+        if (_groupRows > 1)
         {
-            PdqTranspose.ToLanes(_columnOut.AsSpan(0, _lanes * _cols), _lanesIn, _lanes, _cols);
-            PdqBoxFilter.SampledLanes(_lanesIn.AsSpan(0, _lanes * _cols), _cols, _windowAcross, _sampleCols, _sampledLanes);
+            PdqBoxFilter.SampledLanePairs(_columnLanes.AsSpan(0, _groupRows * _cols), _cols, _windowAcross, _sampleCols, _sampledLanes);
         }
-        for (int k = 0; k < count; k++)
+        else
         {
-            if (_lanes > 1)
+            PdqBoxFilter.SampledScalar(_columnLanes.AsSpan(0, _cols), _windowAcross, _sampleCols, _sampledLanes);
+        }
+        for (int k = firstOutput; k < firstOutput + outputs; k++)
+        {
+            for (int j = 0; j < Side; j++)
             {
-                for (int j = 0; j < Side; j++)
-                {
-                    _sampled[j] = _sampledLanes[(j * _lanes) + k];
-                }
-            }
-            else
-            {
-                PdqBoxFilter.SampledScalar(_columnOut.AsSpan(0, _cols), _windowAcross, _sampleCols, _sampled);
+                _sampled[j] = _sampledLanes[(j * _groupRows) + k];
             }
             if (_secondColumnBox!.Push(_sampled, _sampledOut))
             {
@@ -358,7 +357,7 @@ public sealed class PdqLumaHasher : IDisposable
         Return(ref _lanesOut);
         Return(ref _ring);
         Return(ref _columnSum);
-        Return(ref _columnOut);
+        Return(ref _columnLanes);
         Return(ref _lumaRow);
         Array.Clear(_sampledLanes);
         Array.Clear(_sampled);
