@@ -89,6 +89,56 @@ internal static class PdqBoxFilter
     }
 
     /// <summary>
+    /// <see cref="Lanes"/> over two strips at once (<paramref name="inputA"/> into
+    /// <paramref name="outputA"/>, <paramref name="inputB"/> into <paramref name="outputB"/>), as two
+    /// independent running sums so that neither waits on the other's add latency.
+    /// </summary>
+    public static void LanesPair(ReadOnlySpan<float> inputA, ReadOnlySpan<float> inputB, Span<float> outputA, Span<float> outputB, int n, int window)
+    {
+        var xa = MemoryMarshal.Cast<float, Vector<float>>(inputA)[..n];
+        var xb = MemoryMarshal.Cast<float, Vector<float>>(inputB)[..n];
+        var ya = MemoryMarshal.Cast<float, Vector<float>>(outputA)[..n];
+        var yb = MemoryMarshal.Cast<float, Vector<float>>(outputB)[..n];
+        int half = (window + 2) / 2;
+        var sumA = Vector<float>.Zero;
+        var sumB = Vector<float>.Zero;
+        int count = 0;
+        int r = 0, l = 0, o = 0;
+        for (int k = 0; k < half - 1; k++, r++)
+        {
+            sumA += xa[r];
+            sumB += xb[r];
+            count++;
+        }
+        for (int k = 0; k < window - half + 1; k++, r++, o++)
+        {
+            sumA += xa[r];
+            sumB += xb[r];
+            count++;
+            ya[o] = sumA / new Vector<float>(count);
+            yb[o] = sumB / new Vector<float>(count);
+        }
+        var divisor = new Vector<float>(count);
+        for (int k = 0; k < n - window; k++, r++, l++, o++)
+        {
+            sumA += xa[r];
+            sumB += xb[r];
+            sumA -= xa[l];
+            sumB -= xb[l];
+            ya[o] = sumA / divisor;
+            yb[o] = sumB / divisor;
+        }
+        for (int k = 0; k < half - 1; k++, l++, o++)
+        {
+            sumA -= xa[l];
+            sumB -= xb[l];
+            count--;
+            ya[o] = sumA / new Vector<float>(count);
+            yb[o] = sumB / new Vector<float>(count);
+        }
+    }
+
+    /// <summary>
     /// <see cref="Lanes"/> over <c>2 · Vector&lt;float&gt;.Count</c> interleaved runs (sample
     /// <c>s</c> of run <c>k</c> at <c>input[s · 2W + k]</c>), as two independent running sums so that
     /// neither waits on the other's add latency, and only the outputs at <paramref name="sampleColumns"/>

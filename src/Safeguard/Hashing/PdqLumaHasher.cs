@@ -54,12 +54,15 @@ public sealed class PdqLumaHasher : IDisposable
     private float[]? _inputRows;   // rows given by AddRow, row-major, until a strip is full
     private float[]? _lanesIn;     // a strip in lanes: sample c of row k at c · stripRows + k
     private float[]? _lanesOut;    // the first row box's output, in lanes
+    private float[]? _pendingIn;   // a full strip in lanes waiting for the next, to be boxed as a pair
+    private float[]? _pendingOut;  // the first row box's output for the waiting strip
     private float[]? _ring;        // row-boxed rows, row-major: the last window + group of them
     private float[]? _columnSum;   // the first column box's running sums
     private float[]? _columnLanes; // the first column box's output for a group, in lanes (groupRows per column)
     private float[]? _lumaRow;     // one row of luma, for pixel rows that do not fill a strip
 
     private int _inputCount;
+    private int _pendingCount;
     private int _boxedRows;
     private int _nextVirtualRow;
     private int _secondPassRowsOut;
@@ -104,6 +107,8 @@ public sealed class PdqLumaHasher : IDisposable
         _inputRows = Rent(_stripRows * cols);
         _lanesIn = Rent(_stripRows * cols);
         _lanesOut = Rent(_stripRows * cols);
+        _pendingIn = Rent(_stripRows * cols);
+        _pendingOut = Rent(_stripRows * cols);
         _ring = Rent(_ringRows * cols);
         _columnSum = Rent(cols);
         _columnSum.AsSpan(0, cols).Clear();
@@ -230,6 +235,11 @@ public sealed class PdqLumaHasher : IDisposable
                 {
                     FlushInputRows();
                 }
+                if (_pendingCount > 0)
+                {
+                    BoxStrip(_pendingIn!, _pendingOut!, _pendingCount);
+                    _pendingCount = 0;
+                }
                 RunColumnGroups();
                 while (_secondColumnBox!.Drain(_sampledOut))
                 {
@@ -252,21 +262,55 @@ public sealed class PdqLumaHasher : IDisposable
         FirstRowPass(count);
     }
 
-    /// <summary>Boxes the strip in <see cref="_lanesIn"/> across (its first <paramref name="count"/> rows are real) into the ring, then runs what the column box can.</summary>
+    /// <summary>
+    /// Boxes the strip in <see cref="_lanesIn"/> across (its first <paramref name="count"/> rows are
+    /// real) into the ring, then runs what the column box can. A full strip waits for the next, and
+    /// the two are boxed together.
+    /// </summary>
     private void FirstRowPass(int count)
     {
-        var ringStrip = _ring.AsSpan(_boxedRows % _ringRows * _cols, _stripRows * _cols);
-        if (_stripRows > 1)
+        if (_stripRows == 1)
         {
-            PdqBoxFilter.Lanes(_lanesIn.AsSpan(0, _stripRows * _cols), _lanesOut.AsSpan(0, _stripRows * _cols), _cols, _windowAcross);
-            PdqTranspose.FromLanes(_lanesOut.AsSpan(0, _stripRows * _cols), ringStrip, _stripRows, _cols, count);
+            PdqBoxFilter.Scalar(_lanesIn.AsSpan(0, _cols), _ring.AsSpan(_boxedRows % _ringRows * _cols, _cols), _windowAcross);
+            _boxedRows++;
+        }
+        else if (_pendingCount == 0 && count == _stripRows)
+        {
+            (_pendingIn, _lanesIn) = (_lanesIn, _pendingIn);
+            _pendingCount = count;
+            return;
+        }
+        else if (_pendingCount > 0)
+        {
+            int length = _stripRows * _cols;
+            PdqBoxFilter.LanesPair(_pendingIn.AsSpan(0, length), _lanesIn.AsSpan(0, length), _pendingOut.AsSpan(0, length), _lanesOut.AsSpan(0, length), _cols, _windowAcross);
+            ToRing(_pendingOut!, _pendingCount);
+            ToRing(_lanesOut!, count);
+            _pendingCount = 0;
         }
         else
         {
-            PdqBoxFilter.Scalar(_lanesIn.AsSpan(0, _cols), ringStrip, _windowAcross);
+            BoxStrip(_lanesIn!, _lanesOut!, count);
+            return;
         }
-        _boxedRows += count;
         RunColumnGroups();
+    }
+
+    /// <summary>Boxes one strip alone (the last, or a partial one) into the ring and runs what the column box can.</summary>
+    private void BoxStrip(float[] lanesIn, float[] lanesOut, int count)
+    {
+        int length = _stripRows * _cols;
+        PdqBoxFilter.Lanes(lanesIn.AsSpan(0, length), lanesOut.AsSpan(0, length), _cols, _windowAcross);
+        ToRing(lanesOut, count);
+        RunColumnGroups();
+    }
+
+    /// <summary>Writes the first <paramref name="count"/> rows of a boxed strip (in lanes) to the ring as rows.</summary>
+    private void ToRing(float[] lanesOut, int count)
+    {
+        var ringStrip = _ring.AsSpan(_boxedRows % _ringRows * _cols, _stripRows * _cols);
+        PdqTranspose.FromLanes(lanesOut.AsSpan(0, _stripRows * _cols), ringStrip, _stripRows, _cols, count);
+        _boxedRows += count;
     }
 
     /// <summary>Runs the column box over every group of virtual rows whose input rows are all boxed.</summary>
@@ -355,6 +399,8 @@ public sealed class PdqLumaHasher : IDisposable
         Return(ref _inputRows);
         Return(ref _lanesIn);
         Return(ref _lanesOut);
+        Return(ref _pendingIn);
+        Return(ref _pendingOut);
         Return(ref _ring);
         Return(ref _columnSum);
         Return(ref _columnLanes);
