@@ -235,7 +235,7 @@ public sealed class ImageHasher
         }
     }
 
-    /// <summary>The <c>hma</c> preset over pixels already decoded whole (1 or 4 bytes per pixel).</summary>
+    /// <summary>The <c>hma</c> preset over pixels already decoded whole (1, 3 or 4 bytes per pixel).</summary>
     internal static PdqHashResult HashHma(ReadOnlySpan<byte> pixels, int width, int height, int channels, bool dihedral)
     {
         using var hasher = new PdqLumaHasher(height, width);
@@ -245,9 +245,9 @@ public sealed class ImageHasher
 
     private static void AddHmaRows(PdqLumaHasher hasher, ReadOnlySpan<byte> pixels, int rows, int width, int channels)
     {
-        if (channels == 4)
+        if (channels is 3 or 4)
         {
-            hasher.AddRgbaRows(pixels, rows, PdqLumaRule.L64);
+            hasher.AddPixelRows(pixels, channels, rows, PdqLumaRule.L64);
             return;
         }
         var luma = ArrayPool<float>.Shared.Rent(Math.Max(1, width));
@@ -285,9 +285,9 @@ public sealed class ImageHasher
             {
                 var line = row.AsSpan(0, rowBytes);
                 source.ReadRows(line, 1);
-                if (channels == 4 && grey)
+                if (channels >= 3 && grey)
                 {
-                    grey = IsGreyRow(line);
+                    grey = IsGreyRow(line, channels);
                 }
                 while (nextOut < outRows && (resize ? (int)((long)nextOut * rows / CppResizeSide) : nextOut) == r)
                 {
@@ -313,11 +313,11 @@ public sealed class ImageHasher
             for (int y = 0; y < outRows; y++)
             {
                 var pixels = sampled.AsSpan(y * outRowBytes, outRowBytes);
-                if (channels == 4 && grey)
+                if (channels >= 3 && grey)
                 {
                     for (int x = 0; x < outCols; x++)
                     {
-                        luma[x] = pixels[x * 4];
+                        luma[x] = pixels[x * channels];
                     }
                 }
                 else
@@ -335,11 +335,11 @@ public sealed class ImageHasher
         }
     }
 
-    private static bool IsGreyRow(ReadOnlySpan<byte> rgba)
+    private static bool IsGreyRow(ReadOnlySpan<byte> pixels, int channels)
     {
-        for (int i = 0; i < rgba.Length; i += 4)
+        for (int i = 0; i < pixels.Length; i += channels)
         {
-            if (rgba[i] != rgba[i + 1] || rgba[i] != rgba[i + 2])
+            if (pixels[i] != pixels[i + 1] || pixels[i] != pixels[i + 2])
             {
                 return false;
             }

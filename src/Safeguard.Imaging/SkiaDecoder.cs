@@ -116,7 +116,7 @@ internal sealed unsafe class SkiaDecoder : IImageDecoder
         }
         catch
         {
-            BufferPixelSource.Return(pixels);
+            BufferPixelSource.Return(pixels, bytes);
             throw;
         }
     }

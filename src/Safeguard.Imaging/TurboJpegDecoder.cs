@@ -4,7 +4,7 @@ namespace Safeguard.Imaging;
 /// <summary>
 /// JPEG through the system's SIMD libjpeg-turbo (TurboJPEG API). Produces the same pixels as
 /// <see cref="SkiaDecoder"/>: libjpeg-turbo's defaults (accurate integer IDCT, fancy upsampling),
-/// grey JPEGs as 8-bit grey, colour as RGBA with opaque alpha, and CMYK converted as Skia does
+/// grey JPEGs as 8-bit grey, colour as RGB (Skia's RGBA less its opaque alpha), and CMYK as RGBA converted as Skia does
 /// (the data taken as Adobe-inverted, each channel times K / 255, rounded). The TurboJPEG API decodes
 /// whole images only, so pixels go into one pooled buffer, cleared when returned.
 /// </summary>
@@ -93,8 +93,9 @@ internal sealed unsafe class TurboJpegDecoder : IImageDecoder
         {
             throw new ArgumentOutOfRangeException(nameof(size), size, "the stored size or one from ReducedSize");
         }
-        int channels = IsGrey ? 1 : 4;
-        int format = IsGrey ? TurboJpegNative.PixelFormatGray : IsCmyk ? TurboJpegNative.PixelFormatCmyk : TurboJpegNative.PixelFormatRgba;
+        // RGB, not RGBA: a quarter less memory to write, read and clear; the hasher takes either.
+        int channels = IsGrey ? 1 : IsCmyk ? 4 : 3;
+        int format = IsGrey ? TurboJpegNative.PixelFormatGray : IsCmyk ? TurboJpegNative.PixelFormatCmyk : TurboJpegNative.PixelFormatRgb;
         long bytes = (long)size.Width * size.Height * channels;
         var pixels = BufferPixelSource.Rent(bytes);
         try
@@ -116,7 +117,7 @@ internal sealed unsafe class TurboJpegDecoder : IImageDecoder
         }
         catch
         {
-            BufferPixelSource.Return(pixels);
+            BufferPixelSource.Return(pixels, bytes);
             throw;
         }
     }

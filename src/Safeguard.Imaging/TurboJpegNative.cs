@@ -15,7 +15,7 @@ internal static partial class TurboJpegNative
     public const string LibraryName = "libturbojpeg.so.0";
 
     // turbojpeg.h: pixel formats, colour spaces, flags and error codes.
-    public const int PixelFormatRgba = 7;
+    public const int PixelFormatRgb = 0;
     public const int PixelFormatGray = 6;
     public const int PixelFormatCmyk = 11;
     public const int ColorspaceGray = 2;

@@ -28,91 +28,113 @@ public static class PdqLuma
         ArgumentOutOfRangeException.ThrowIfLessThan(channels, 3);
         int count = pixels.Length / channels;
         ArgumentOutOfRangeException.ThrowIfLessThan(luma.Length, count);
-        int done = channels == 4 && Avx2.IsSupported ? FromRgbaAvx2(pixels, luma, count, rule) : 0;
+        int done = channels is 3 or 4 && Avx2.IsSupported ? FromRgbAvx2(pixels, channels, luma, count, rule) : 0;
         FromRgbScalar(pixels[(done * channels)..(count * channels)], channels, luma[done..], rule);
     }
 
     /// <summary>
-    /// Eight RGBA pixels per step. L32: each lane performs the scalar formula's operations in the same
+    /// Eight pixels per step. L32: each lane performs the scalar formula's operations in the same
     /// order and precision (no fused multiply-add). L64: an exact rewriting (<see cref="LumaL64"/>).
     /// Either way the results are identical to <see cref="FromRgbScalar"/>.
     /// </summary>
-    private static int FromRgbaAvx2(ReadOnlySpan<byte> pixels, Span<float> luma, int count, PdqLumaRule rule)
+    private static int FromRgbAvx2(ReadOnlySpan<byte> pixels, int channels, Span<float> luma, int count, PdqLumaRule rule)
     {
         ref byte src = ref MemoryMarshal.GetReference(pixels);
         ref float dst = ref MemoryMarshal.GetReference(luma);
         int p = 0;
-        for (; p + 8 <= count; p += 8)
+        for (; p + 8 <= count && FitsLoad(p, count, channels); p += 8)
         {
-            var v = Vector256.LoadUnsafe(ref src, (nuint)(p * 4)).AsInt32();
+            var v = Load8(ref src, (nuint)(p * channels), channels);
             (rule == PdqLumaRule.L64 ? LumaL64(v) : LumaL32(v)).StoreUnsafe(ref dst, (nuint)p);
         }
         return p;
     }
 
     /// <summary>
-    /// Luma of a strip of <paramref name="laneCount"/> RGBA rows straight into lanes (sample c of row
-    /// k at <c>c · laneCount + k</c>), for <see cref="PdqLumaHasher"/>. False, doing nothing, when
-    /// there is no vector path for this layout (then the caller converts row by row).
+    /// Luma of a strip of <paramref name="laneCount"/> rows of RGB or RGBA pixels straight into lanes
+    /// (sample c of row k at <c>c · laneCount + k</c>), for <see cref="PdqLumaHasher"/>. False, doing
+    /// nothing, when there is no vector path for this layout (then the caller converts row by row).
     /// </summary>
-    internal static bool RgbaStripToLanes(ReadOnlySpan<byte> rgba, Span<float> lanes, int laneCount, int cols, PdqLumaRule rule)
+    internal static bool PixelStripToLanes(ReadOnlySpan<byte> pixels, int channels, Span<float> lanes, int laneCount, int cols, PdqLumaRule rule)
     {
-        if (laneCount != 8 || !Avx2.IsSupported)
+        if (laneCount != 8 || channels is not (3 or 4) || !Avx2.IsSupported)
         {
             return false;
         }
-        ref byte src = ref MemoryMarshal.GetReference(rgba);
+        ref byte src = ref MemoryMarshal.GetReference(pixels);
         ref float dst = ref MemoryMarshal.GetReference(lanes);
-        nuint rowBytes = (nuint)cols * 4;
+        nuint rowBytes = (nuint)(cols * channels);
         int c = 0;
         if (rule == PdqLumaRule.L64)
         {
-            for (; c + 8 <= cols; c += 8)
+            for (; c + 8 <= cols && FitsLoad(c, cols, channels); c += 8)
             {
-                ref byte block = ref Unsafe.Add(ref src, c * 4);
+                ref byte block = ref Unsafe.Add(ref src, c * channels);
                 PdqTranspose.TransposeStore(
-                    LumaL64(Load(ref block, 0)), LumaL64(Load(ref block, rowBytes)), LumaL64(Load(ref block, 2 * rowBytes)), LumaL64(Load(ref block, 3 * rowBytes)),
-                    LumaL64(Load(ref block, 4 * rowBytes)), LumaL64(Load(ref block, 5 * rowBytes)), LumaL64(Load(ref block, 6 * rowBytes)), LumaL64(Load(ref block, 7 * rowBytes)),
+                    LumaL64(Load8(ref block, 0, channels)), LumaL64(Load8(ref block, rowBytes, channels)),
+                    LumaL64(Load8(ref block, 2 * rowBytes, channels)), LumaL64(Load8(ref block, 3 * rowBytes, channels)),
+                    LumaL64(Load8(ref block, 4 * rowBytes, channels)), LumaL64(Load8(ref block, 5 * rowBytes, channels)),
+                    LumaL64(Load8(ref block, 6 * rowBytes, channels)), LumaL64(Load8(ref block, 7 * rowBytes, channels)),
                     ref Unsafe.Add(ref dst, c * 8), 8);
             }
         }
         else
         {
-            for (; c + 8 <= cols; c += 8)
+            for (; c + 8 <= cols && FitsLoad(c, cols, channels); c += 8)
             {
-                ref byte block = ref Unsafe.Add(ref src, c * 4);
+                ref byte block = ref Unsafe.Add(ref src, c * channels);
                 PdqTranspose.TransposeStore(
-                    LumaL32(Load(ref block, 0)), LumaL32(Load(ref block, rowBytes)), LumaL32(Load(ref block, 2 * rowBytes)), LumaL32(Load(ref block, 3 * rowBytes)),
-                    LumaL32(Load(ref block, 4 * rowBytes)), LumaL32(Load(ref block, 5 * rowBytes)), LumaL32(Load(ref block, 6 * rowBytes)), LumaL32(Load(ref block, 7 * rowBytes)),
+                    LumaL32(Load8(ref block, 0, channels)), LumaL32(Load8(ref block, rowBytes, channels)),
+                    LumaL32(Load8(ref block, 2 * rowBytes, channels)), LumaL32(Load8(ref block, 3 * rowBytes, channels)),
+                    LumaL32(Load8(ref block, 4 * rowBytes, channels)), LumaL32(Load8(ref block, 5 * rowBytes, channels)),
+                    LumaL32(Load8(ref block, 6 * rowBytes, channels)), LumaL32(Load8(ref block, 7 * rowBytes, channels)),
                     ref Unsafe.Add(ref dst, c * 8), 8);
             }
         }
         if (c < cols)
         {
-            Span<float> tail = stackalloc float[8];
+            // At most 10 pixels: the loop stops within 32 bytes of the row's end.
+            Span<float> rest = stackalloc float[16];
             for (int k = 0; k < 8; k++)
             {
-                FromRgbScalar(rgba.Slice((k * cols * 4) + (c * 4), (cols - c) * 4), 4, tail, rule);
+                FromRgbScalar(pixels.Slice((k * cols * channels) + (c * channels), (cols - c) * channels), channels, rest, rule);
                 for (int x = c; x < cols; x++)
                 {
-                    lanes[(x * 8) + k] = tail[x - c];
+                    lanes[(x * 8) + k] = rest[x - c];
                 }
             }
         }
         return true;
     }
 
+    /// <summary>True when the 32-byte load for pixels <paramref name="first"/>…+7 stays inside a row of <paramref name="count"/> pixels (RGB reads 8 bytes past its 24).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool FitsLoad(int first, int count, int channels) => channels == 4 || (first * 3) + 32 <= count * 3;
+
+    /// <summary>Eight pixels as 32-bit words holding R, G, B in the low three bytes (RGB is spread out by a shuffle).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Load8(ref byte source, nuint offset, int channels)
+    {
+        var bytes = Vector256.LoadUnsafe(ref source, offset);
+        if (channels == 4)
+        {
+            return bytes.AsInt32();
+        }
+        // Bytes 0–11 (pixels 0–3) to the low half, 12–23 (pixels 4–7) to the high half, then each
+        // three-byte pixel to its own word.
+        var halves = Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 1, 2, 0, 3, 4, 5, 0));
+        var spread = Vector256.Create((byte)0, 1, 2, 0x80, 3, 4, 5, 0x80, 6, 7, 8, 0x80, 9, 10, 11, 0x80, 0, 1, 2, 0x80, 3, 4, 5, 0x80, 6, 7, 8, 0x80, 9, 10, 11, 0x80);
+        return Avx2.Shuffle(halves.AsByte(), spread).AsInt32();
+    }
+
     /// <summary>
-    /// L64 of eight RGBA pixels: <c>(float)(R·0.299 + G·0.587 + B·0.114)</c> in double equals
+    /// L64 of eight pixels: <c>(float)(R·0.299 + G·0.587 + B·0.114)</c> in double equals
     /// <c>(299·R + 587·G + 114·B) / 1000</c> rounded once to float, because the exact value is never
     /// within the double computation's error of a float rounding boundary (a multiple of 1/1000 is
     /// never halfway between two floats, and is at least 1/(1000·2^34) from such a point, against a
     /// double error under 10^-13). The integer sum is under 2^24, so it is exact in float; the one
     /// IEEE division rounds correctly. Checked against the double formula for all 2^24 colours (test).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Load(ref byte source, nuint offset) => Vector256.LoadUnsafe(ref source, offset).AsInt32();
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> LumaL64(Vector256<int> pixels)
     {

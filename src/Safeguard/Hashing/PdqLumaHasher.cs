@@ -158,16 +158,20 @@ public sealed class PdqLumaHasher : IDisposable
     }
 
     /// <summary>
-    /// Adds <paramref name="count"/> rows of 8-bit RGBA (alpha ignored), <c>cols · 4</c> bytes each,
-    /// with luma by <paramref name="rule"/>. The same hash as converting each row with
-    /// <see cref="PdqLuma.FromRgb"/> and calling <see cref="AddRow"/>, but whole strips go from pixels
-    /// to lanes in one step.
+    /// Adds <paramref name="count"/> rows of 8-bit RGB (<paramref name="channels"/> = 3) or RGBA (4,
+    /// alpha ignored) pixels, <c>cols · channels</c> bytes each, with luma by <paramref name="rule"/>.
+    /// The same hash as converting each row with <see cref="PdqLuma.FromRgb"/> and calling
+    /// <see cref="AddRow"/>, but whole strips go from pixels to lanes in one step.
     /// </summary>
-    public void AddRgbaRows(ReadOnlySpan<byte> rgba, int count, PdqLumaRule rule)
+    public void AddPixelRows(ReadOnlySpan<byte> pixels, int channels, int count, PdqLumaRule rule)
     {
-        int rowBytes = _cols * 4;
+        if (channels is not (3 or 4))
+        {
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "3 (RGB) or 4 (RGBA) bytes per pixel");
+        }
+        int rowBytes = _cols * channels;
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        ArgumentOutOfRangeException.ThrowIfLessThan(rgba.Length, (long)count * rowBytes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pixels.Length, (long)count * rowBytes);
         if (TooSmall)
         {
             for (int i = 0; i < count; i++)
@@ -180,7 +184,7 @@ public sealed class PdqLumaHasher : IDisposable
         for (int i = 0; i < count;)
         {
             if (!_shortcut && _inputCount == 0 && count - i >= _stripRows
-                && PdqLuma.RgbaStripToLanes(rgba.Slice(i * rowBytes, _stripRows * rowBytes), _lanesIn, _stripRows, _cols, rule))
+                && PdqLuma.PixelStripToLanes(pixels.Slice(i * rowBytes, _stripRows * rowBytes), channels, _lanesIn, _stripRows, _cols, rule))
             {
                 for (int k = 0; k < _stripRows; k++)
                 {
@@ -190,7 +194,7 @@ public sealed class PdqLumaHasher : IDisposable
                 i += _stripRows;
                 continue;
             }
-            PdqLuma.FromRgb(rgba.Slice(i * rowBytes, rowBytes), 4, luma, rule);
+            PdqLuma.FromRgb(pixels.Slice(i * rowBytes, rowBytes), channels, luma, rule);
             AddRow(luma);
             i++;
         }

@@ -204,6 +204,14 @@ public class PdqHasherTests
     [InlineData(PdqLumaRule.L32)]
     public void VectorLuma_AgreesWithScalarTwin(PdqLumaRule rule)
     {
+        var rgb = new byte[(256 * 3 + 1001 * 64) * 3];
+        new Random(4).NextBytes(rgb);
+        var vector3 = new float[rgb.Length / 3];
+        var scalar3 = new float[rgb.Length / 3];
+        PdqLuma.FromRgb(rgb, 3, vector3, rule);
+        PdqLuma.FromRgbScalar(rgb, 3, scalar3, rule);
+        Assert.Equal(scalar3.Select(BitConverter.SingleToInt32Bits), vector3.Select(BitConverter.SingleToInt32Bits));
+
         // Every 8-bit value in every channel, plus random pixels; 1001 pixels leaves a scalar tail.
         var random = new Random(3);
         var rgba = new byte[(256 * 3 + 1001 * 64) * 4];
@@ -267,26 +275,30 @@ public class PdqHasherTests
     }
 
     [Theory]
-    [InlineData(5, 5, PdqLumaRule.L64)]
-    [InlineData(64, 64, PdqLumaRule.L64)]
-    [InlineData(17, 203, PdqLumaRule.L64)]
-    [InlineData(333, 1000, PdqLumaRule.L64)]
-    [InlineData(1001, 17, PdqLumaRule.L32)]
-    [InlineData(260, 517, PdqLumaRule.L32)]
-    public void RgbaStrips_HashLikeLumaRows(int rows, int cols, PdqLumaRule rule)
+    [InlineData(5, 5, 4, PdqLumaRule.L64)]
+    [InlineData(64, 64, 3, PdqLumaRule.L64)]
+    [InlineData(17, 203, 3, PdqLumaRule.L64)]
+    [InlineData(17, 203, 4, PdqLumaRule.L64)]
+    [InlineData(333, 1000, 3, PdqLumaRule.L64)]
+    [InlineData(333, 1000, 4, PdqLumaRule.L64)]
+    [InlineData(1001, 17, 4, PdqLumaRule.L32)]
+    [InlineData(260, 517, 3, PdqLumaRule.L32)]
+    [InlineData(41, 11, 3, PdqLumaRule.L64)]
+    public void PixelStrips_HashLikeLumaRows(int rows, int cols, int channels, PdqLumaRule rule)
     {
-        var random = new Random((rows * 31) + cols);
-        var rgba = new byte[rows * cols * 4];
-        random.NextBytes(rgba);
+        var random = new Random((rows * 31) + cols + channels);
+        var pixels = new byte[rows * cols * channels];
+        random.NextBytes(pixels);
         var luma = new float[rows * cols];
-        PdqLuma.FromRgbScalar(rgba, 4, luma, rule);
+        PdqLuma.FromRgbScalar(pixels, channels, luma, rule);
         var expected = PdqScalarOracle.Decimate(luma, rows, cols);
         using var hasher = new PdqLumaHasher(rows, cols);
         // Uneven chunks, so strips start both on and off a chunk boundary.
+        int rowBytes = cols * channels;
         for (int done = 0; done < rows;)
         {
             int n = Math.Min(rows - done, 1 + (done % 11));
-            hasher.AddRgbaRows(rgba.AsSpan(done * cols * 4, n * cols * 4), n, rule);
+            hasher.AddPixelRows(pixels.AsSpan(done * rowBytes, n * rowBytes), channels, n, rule);
             done += n;
         }
         var decimated = hasher.FinishToDecimated()!;
