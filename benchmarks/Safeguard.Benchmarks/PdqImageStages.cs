@@ -18,9 +18,11 @@ internal sealed unsafe partial class PdqImageStages : IDisposable
     public PdqImageStages(byte[] file)
     {
         _file = file;
+        // The pixels the hasher gets in 'whole': TurboJPEG's RGB when the library loads, else Skia's RGBA.
         fixed (byte* p = file)
         {
-            using var decoder = SkiaDecoder.Open(p, file.Length, ImageFormat.Jpeg);
+            using IImageDecoder decoder = (ImageHasher.TurboJpegAvailable ? TurboJpegDecoder.TryOpen(p, file.Length) : null)
+                ?? (IImageDecoder)SkiaDecoder.Open(p, file.Length, ImageFormat.Jpeg);
             using var whole = decoder.DecodeWhole((decoder.Width, decoder.Height));
             _pixels = whole.Pixels.ToArray();
             (_width, _height, _channels) = (whole.Width, whole.Height, whole.Channels);

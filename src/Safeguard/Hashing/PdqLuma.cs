@@ -142,7 +142,10 @@ public static class PdqLuma
         var r = Avx.ConvertToVector256Single(pixels & mask);
         var g = Avx.ConvertToVector256Single(Avx2.ShiftRightLogical(pixels, 8) & mask);
         var b = Avx.ConvertToVector256Single(Avx2.ShiftRightLogical(pixels, 16) & mask);
-        var weighted = Avx.Add(Avx.Add(Avx.Multiply(r, Vector256.Create(299f)), Avx.Multiply(g, Vector256.Create(587f))), Avx.Multiply(b, Vector256.Create(114f)));
+        // Every product and partial sum is an integer under 2^24, so exact in float (fused or not).
+        var weighted = Fma.IsSupported
+            ? Fma.MultiplyAdd(b, Vector256.Create(114f), Fma.MultiplyAdd(g, Vector256.Create(587f), Avx.Multiply(r, Vector256.Create(299f))))
+            : Avx.Add(Avx.Add(Avx.Multiply(r, Vector256.Create(299f)), Avx.Multiply(g, Vector256.Create(587f))), Avx.Multiply(b, Vector256.Create(114f)));
         return Avx.Divide(weighted, Vector256.Create(1000f));
     }
 
