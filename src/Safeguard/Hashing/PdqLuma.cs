@@ -111,20 +111,29 @@ public static class PdqLuma
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool FitsLoad(int first, int count, int channels) => channels == 4 || (first * 3) + 32 <= count * 3;
 
-    /// <summary>Eight pixels as 32-bit words holding R, G, B in the low three bytes (RGB is spread out by a shuffle).</summary>
+    /// <summary>Eight pixels' R, G and B, each channel as 32-bit integers, by byte shuffles.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Load8(ref byte source, nuint offset, int channels)
+    private static (Vector256<int> R, Vector256<int> G, Vector256<int> B) Load8(ref byte source, nuint offset, int channels)
     {
         var bytes = Vector256.LoadUnsafe(ref source, offset);
         if (channels == 4)
         {
-            return bytes.AsInt32();
+            return (Pick(bytes, 0, 4), Pick(bytes, 1, 4), Pick(bytes, 2, 4));
         }
-        // Bytes 0–11 (pixels 0–3) to the low half, 12–23 (pixels 4–7) to the high half, then each
-        // three-byte pixel to its own word.
-        var halves = Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 1, 2, 0, 3, 4, 5, 0));
-        var spread = Vector256.Create((byte)0, 1, 2, 0x80, 3, 4, 5, 0x80, 6, 7, 8, 0x80, 9, 10, 11, 0x80, 0, 1, 2, 0x80, 3, 4, 5, 0x80, 6, 7, 8, 0x80, 9, 10, 11, 0x80);
-        return Avx2.Shuffle(halves.AsByte(), spread).AsInt32();
+        // Bytes 0–11 (pixels 0–3) to the low half, 12–23 (pixels 4–7) to the high half.
+        var halves = Avx2.PermuteVar8x32(bytes.AsInt32(), Vector256.Create(0, 1, 2, 0, 3, 4, 5, 0)).AsByte();
+        return (Pick(halves, 0, 3), Pick(halves, 1, 3), Pick(halves, 2, 3));
+    }
+
+    /// <summary>Byte <paramref name="first"/> + <paramref name="step"/>·i of each 16-byte half into the low byte of its word i, zeros above.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Pick(Vector256<byte> bytes, byte first, byte step)
+    {
+        const byte Zero = 0x80;
+        byte b0 = first, b1 = (byte)(first + step), b2 = (byte)(first + (2 * step)), b3 = (byte)(first + (3 * step));
+        var indices = Vector256.Create(b0, Zero, Zero, Zero, b1, Zero, Zero, Zero, b2, Zero, Zero, Zero, b3, Zero, Zero, Zero,
+            b0, Zero, Zero, Zero, b1, Zero, Zero, Zero, b2, Zero, Zero, Zero, b3, Zero, Zero, Zero);
+        return Avx2.Shuffle(bytes, indices).AsInt32();
     }
 
     /// <summary>
@@ -136,12 +145,11 @@ public static class PdqLuma
     /// IEEE division rounds correctly. Checked against the double formula for all 2^24 colours (test).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> LumaL64(Vector256<int> pixels)
+    private static Vector256<float> LumaL64((Vector256<int> R, Vector256<int> G, Vector256<int> B) pixels)
     {
-        var mask = Vector256.Create(0xFF);
-        var r = Avx.ConvertToVector256Single(pixels & mask);
-        var g = Avx.ConvertToVector256Single(Avx2.ShiftRightLogical(pixels, 8) & mask);
-        var b = Avx.ConvertToVector256Single(Avx2.ShiftRightLogical(pixels, 16) & mask);
+        var r = Avx.ConvertToVector256Single(pixels.R);
+        var g = Avx.ConvertToVector256Single(pixels.G);
+        var b = Avx.ConvertToVector256Single(pixels.B);
         // Every product and partial sum is an integer under 2^24, so exact in float (fused or not).
         var weighted = Fma.IsSupported
             ? Fma.MultiplyAdd(b, Vector256.Create(114f), Fma.MultiplyAdd(g, Vector256.Create(587f), Avx.Multiply(r, Vector256.Create(299f))))
@@ -150,12 +158,11 @@ public static class PdqLuma
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> LumaL32(Vector256<int> pixels)
+    private static Vector256<float> LumaL32((Vector256<int> R, Vector256<int> G, Vector256<int> B) pixels)
     {
-        var mask = Vector256.Create(0xFF);
-        var r = Avx.ConvertToVector256Single(pixels & mask);
-        var g = Avx.ConvertToVector256Single(Avx2.ShiftRightLogical(pixels, 8) & mask);
-        var b = Avx.ConvertToVector256Single(Avx2.ShiftRightLogical(pixels, 16) & mask);
+        var r = Avx.ConvertToVector256Single(pixels.R);
+        var g = Avx.ConvertToVector256Single(pixels.G);
+        var b = Avx.ConvertToVector256Single(pixels.B);
         return Avx.Add(Avx.Add(Avx.Multiply(Vector256.Create(0.299f), r), Avx.Multiply(Vector256.Create(0.587f), g)), Avx.Multiply(Vector256.Create(0.114f), b));
     }
 
