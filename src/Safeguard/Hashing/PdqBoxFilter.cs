@@ -11,6 +11,9 @@ namespace Safeguard.Hashing;
 /// The reference's one-dimensional box filter (<c>box1DFloat</c>, specs/pdq.md §6.2). Every variant
 /// performs, per output sample, exactly the scalar float operations of the reference in the same
 /// order; the vector variants only run several independent rows or columns side by side in lanes.
+/// The hot loops are compiled fully optimised from their first call
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>): a command that hashes one photo would
+/// otherwise run much of it in unoptimised code before tiered compilation catches up.
 /// </summary>
 internal static class PdqBoxFilter
 {
@@ -54,6 +57,7 @@ internal static class PdqBoxFilter
     /// The same box over <c>Vector&lt;float&gt;.Count</c> interleaved runs at once: sample <c>s</c> of
     /// lane <c>k</c> is <c>input[s · lanes + k]</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Lanes(ReadOnlySpan<float> input, Span<float> output, int n, int window)
     {
         var x = MemoryMarshal.Cast<float, Vector<float>>(input)[..n];
@@ -93,6 +97,7 @@ internal static class PdqBoxFilter
     /// <paramref name="outputA"/>, <paramref name="inputB"/> into <paramref name="outputB"/>), as two
     /// independent running sums so that neither waits on the other's add latency.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LanesPair(ReadOnlySpan<float> inputA, ReadOnlySpan<float> inputB, Span<float> outputA, Span<float> outputB, int n, int window)
     {
         var xa = MemoryMarshal.Cast<float, Vector<float>>(inputA)[..n];
@@ -145,6 +150,7 @@ internal static class PdqBoxFilter
     /// (ascending) divided out, into <c>output[j · 2W + k]</c>. The running sums still visit every
     /// sample in the same order, so the kept values are bit-identical to the full box's.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SampledLanePairs(ReadOnlySpan<float> input, int n, int window, ReadOnlySpan<int> sampleColumns, Span<float> output)
     {
         var x = MemoryMarshal.Cast<float, Vector<float>>(input)[..(2 * n)];
@@ -207,6 +213,7 @@ internal static class PdqBoxFilter
     /// add first, as the reference does), and output <c>sum / divisor[k]</c>, stored in lanes:
     /// <c>lanes[c · group + k]</c>, ready for the second row box without another pass.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColumnGroup(ReadOnlySpan<float> ring, Span<float> sum, Span<float> lanes,
         ReadOnlySpan<int> addOffset, ReadOnlySpan<int> subtractOffset, ReadOnlySpan<float> divisor)
     {
@@ -302,6 +309,7 @@ internal static class PdqBoxFilter
     /// subtract row j at <c>subtract + j·cols</c>, one divisor) without per-row checks; the same
     /// operations in the same order. Returns the first column not done (the tail is scalar).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int MiddleRows(ref float add, ref float subtract, ref float sum, ref float lanes, int cols, int group, float divisor)
     {
         var d = Vector256.Create(divisor);
@@ -393,6 +401,7 @@ internal static class PdqBoxFilter
     }
 
     /// <summary>Column-box step: <c>sum += row</c>, element by element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddInto(Span<float> sum, ReadOnlySpan<float> row)
     {
         var sv = MemoryMarshal.Cast<float, Vector<float>>(sum);
@@ -408,6 +417,7 @@ internal static class PdqBoxFilter
     }
 
     /// <summary>Column-box step: <c>sum -= row</c>, element by element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SubtractFrom(Span<float> sum, ReadOnlySpan<float> row)
     {
         var sv = MemoryMarshal.Cast<float, Vector<float>>(sum);
@@ -423,6 +433,7 @@ internal static class PdqBoxFilter
     }
 
     /// <summary>Column-box output: <c>output = sum / count</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Divide(ReadOnlySpan<float> sum, int count, Span<float> output)
     {
         var sv = MemoryMarshal.Cast<float, Vector<float>>(sum);
@@ -443,6 +454,7 @@ internal static class PdqBoxFilter
     /// The middle column-box step in one pass: <c>sum = (sum + add) − subtract</c> (two roundings,
     /// add first, as the reference does), then <c>output = sum / count</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddSubtractDivide(Span<float> sum, ReadOnlySpan<float> add, ReadOnlySpan<float> subtract, int count, Span<float> output)
     {
         var sv = MemoryMarshal.Cast<float, Vector<float>>(sum);
@@ -499,6 +511,7 @@ internal sealed class StreamingColumnBox
     }
 
     /// <summary>Adds the next input row; returns true when that produced an output row in <paramref name="output"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Push(ReadOnlySpan<float> row, Span<float> output)
     {
         int r = _read++;
@@ -524,6 +537,7 @@ internal sealed class StreamingColumnBox
     }
 
     /// <summary>After the last input row: produces the next of the <c>half − 1</c> trailing output rows; false when none is left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Drain(Span<float> output)
     {
         if (_read != _rows)

@@ -37,6 +37,7 @@ public static class PdqLuma
     /// order and precision (no fused multiply-add). L64: an exact rewriting (<see cref="LumaL64"/>).
     /// Either way the results are identical to <see cref="FromRgbScalar"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FromRgbAvx2(ReadOnlySpan<byte> pixels, int channels, Span<float> luma, int count, PdqLumaRule rule)
     {
         ref byte src = ref MemoryMarshal.GetReference(pixels);
@@ -55,6 +56,7 @@ public static class PdqLuma
     /// (sample c of row k at <c>c · laneCount + k</c>), for <see cref="PdqLumaHasher"/>. False, doing
     /// nothing, when there is no vector path for this layout (then the caller converts row by row).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool PixelStripToLanes(ReadOnlySpan<byte> pixels, int channels, Span<float> lanes, int laneCount, int cols, PdqLumaRule rule)
     {
         if (laneCount != 8 || channels is not (3 or 4) || !Avx2.IsSupported)

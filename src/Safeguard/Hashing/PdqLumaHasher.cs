@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Safeguard.Hashing;
@@ -163,6 +164,7 @@ public sealed class PdqLumaHasher : IDisposable
     /// The same hash as converting each row with <see cref="PdqLuma.FromRgb"/> and calling
     /// <see cref="AddRow"/>, but whole strips go from pixels to lanes in one step.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddPixelRows(ReadOnlySpan<byte> pixels, int channels, int count, PdqLumaRule rule)
     {
         if (channels is not (3 or 4))
@@ -338,6 +340,7 @@ public sealed class PdqLumaHasher : IDisposable
     /// <paramref name="start"/> to <paramref name="end"/>, with the outputs written straight into
     /// lanes for the second row box; then that box and the second column box.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ColumnGroup(int start, int end)
     {
         int firstOutput = -1;

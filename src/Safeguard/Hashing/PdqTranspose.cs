@@ -59,6 +59,7 @@ internal static class PdqTranspose
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ToLanesAvx(ReadOnlySpan<float> rows, Span<float> lanes, int cols)
     {
         ref float src = ref MemoryMarshal.GetReference(rows);
@@ -76,6 +77,7 @@ internal static class PdqTranspose
         return c;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FromLanesAvx(ReadOnlySpan<float> lanes, Span<float> rows, int cols)
     {
         ref float src = ref MemoryMarshal.GetReference(lanes);
