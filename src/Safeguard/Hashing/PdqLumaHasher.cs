@@ -16,11 +16,12 @@ namespace Safeguard.Hashing;
 /// <remarks>
 /// Rows travel in strips of <c>Vector&lt;float&gt;.Count</c>, one row per vector lane, so the row
 /// boxes run several rows side by side; the column boxes run across a row with columns in lanes.
-/// Data moves between the two layouts by 8 × 8 transposes done in registers on the way into the
-/// next stage: luma goes straight from pixels into lanes, the first row box into the column box's
-/// ring of rows, and the column box (over groups of two strips' rows) straight into lanes for the
-/// second row box, which runs two independent running sums and divides only at the 64 columns the
-/// decimation keeps; the second column box sees only those columns.
+/// Data moves between the two layouts by 8 × 8 transposes done in registers, written straight to
+/// where the next stage reads: luma goes from pixels into lanes, the first row box's output (two
+/// strips at a time, two independent running sums) into the column box's ring of rows, and the
+/// column box (over groups of two strips' rows) into lanes for the second row box, which also runs
+/// two running sums and divides only at the 64 columns the decimation keeps; the second column box
+/// sees only those columns.
 /// </remarks>
 public sealed class PdqLumaHasher : IDisposable
 {
