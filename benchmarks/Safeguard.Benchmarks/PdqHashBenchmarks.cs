@@ -28,14 +28,23 @@ public class PdqHashBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _stages.Dispose();
 
-    [Benchmark(Description = "decode only")]
-    public long Decode() => _stages.DecodeOnly();
+    [Benchmark(Description = "decode only (SkiaSharp)")]
+    public long DecodeSkia() => _stages.DecodeSkia();
+
+    [Benchmark(Description = "decode only (system libturbojpeg)")]
+    public long DecodeTurbo() => _stages.DecodeTurbo();
+
+    [Benchmark(Description = "MD5 + SHA-1 + SHA-256 of the file")]
+    public int Digests() => _stages.Digests();
 
     [Benchmark(Description = "hash only (luma, filter, DCT, bits)")]
     public int HashOnly() => _stages.HashOnly();
 
     [Benchmark(Baseline = true, Description = "whole (ImageHasher.Hash)")]
     public int Whole() => new ImageHasher().Hash(_file).Quality;
+
+    [Benchmark(Description = "whole, JPEG through SkiaSharp")]
+    public int WholeSkia() => new ImageHasher(new ImageHashOptions { JpegDecoder = JpegDecoderChoice.Skia }).Hash(_file).Quality;
 
     [Benchmark(Description = "whole --fast")]
     public int WholeFast() => new ImageHasher(new ImageHashOptions { Fast = true }).Hash(_file).Quality;

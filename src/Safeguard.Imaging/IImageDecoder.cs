@@ -4,6 +4,9 @@ namespace Safeguard.Imaging;
 /// <summary>A decoder that has read an image's header and can produce its pixels.</summary>
 internal interface IImageDecoder : IDisposable
 {
+    /// <summary>Which library decodes: <c>turbojpeg</c>, <c>skia</c> or <c>libtiff</c>.</summary>
+    string DecoderName { get; }
+
     /// <summary>Stored width, from the header.</summary>
     int Width { get; }
 

@@ -15,6 +15,19 @@ public enum PdqPreset
     Cpp,
 }
 
+/// <summary>Which library decodes JPEG files.</summary>
+public enum JpegDecoderChoice
+{
+    /// <summary>The system's SIMD libturbojpeg when it loads (<see cref="ImageHasher.TurboJpegAvailable"/>), otherwise SkiaSharp.</summary>
+    Auto,
+
+    /// <summary>The system's libturbojpeg; <see cref="ImageHasher"/> refuses to start without it.</summary>
+    TurboJpeg,
+
+    /// <summary>SkiaSharp's bundled libjpeg-turbo (built without SIMD, so slower; same pixels).</summary>
+    Skia,
+}
+
 /// <summary>Options for <see cref="ImageHasher"/>.</summary>
 public sealed record ImageHashOptions
 {
@@ -32,6 +45,9 @@ public sealed record ImageHashOptions
 
     /// <summary>Decode large JPEGs at reduced size in the DCT domain.</summary>
     public bool Fast { get; init; }
+
+    /// <summary>Which library decodes JPEG (both give the same pixels; docs/imaging.md).</summary>
+    public JpegDecoderChoice JpegDecoder { get; init; }
 }
 
 /// <summary>What an image hashes to.</summary>
@@ -55,7 +71,11 @@ public sealed record ImageHashResult(
     int Width,
     int Height,
     string Format,
-    bool TooSmall);
+    bool TooSmall)
+{
+    /// <summary>The library that decoded the pixels: <c>turbojpeg</c>, <c>skia</c> or <c>libtiff</c>.</summary>
+    public string Decoder { get; init; } = "";
+}
 
 /// <summary>Why an image was rejected.</summary>
 public enum ImageRejectReason
@@ -96,10 +116,28 @@ public sealed class ImageHasher
     public const int CppResizeSide = 512;
 
     /// <summary>Creates a hasher with <paramref name="options"/> (defaults when null).</summary>
-    public ImageHasher(ImageHashOptions? options = null) => Options = options ?? new ImageHashOptions();
+    /// <exception cref="InvalidOperationException">TurboJPEG was asked for and the system library does not load.</exception>
+    public ImageHasher(ImageHashOptions? options = null)
+    {
+        Options = options ?? new ImageHashOptions();
+        if (Options.JpegDecoder == JpegDecoderChoice.TurboJpeg && !TurboJpegAvailable)
+        {
+            throw new InvalidOperationException($"{TurboJpegNative.LibraryName} could not be loaded (Debian/Ubuntu: apt-get install libturbojpeg0)");
+        }
+        UsesTurboJpeg = Options.JpegDecoder != JpegDecoderChoice.Skia && TurboJpegAvailable;
+    }
+
+    /// <summary>True when the system's libturbojpeg (TurboJPEG 2.0 or later) loads in this process.</summary>
+    public static bool TurboJpegAvailable => TurboJpegNative.IsAvailable;
 
     /// <summary>The options in force.</summary>
     public ImageHashOptions Options { get; }
+
+    /// <summary>
+    /// True when JPEG files go to the system's libturbojpeg. A JPEG whose header it cannot read cleanly
+    /// still goes to Skia; <see cref="ImageHashResult.Decoder"/> says which decoded each file.
+    /// </summary>
+    public bool UsesTurboJpeg { get; }
 
     /// <summary>Hashes one file's bytes. Throws <see cref="ImageRejectedException"/> for bad input.</summary>
     public unsafe ImageHashResult Hash(ReadOnlySpan<byte> fileBytes)
@@ -126,7 +164,10 @@ public sealed class ImageHasher
                 using var decoder = OpenDecoder(format, data, fileBytes.Length);
                 var (pdq, width, height) = HashDecoded(decoder);
                 return new ImageHashResult(pdq.Hash, pdq.Quality, pdq.Dihedral, md5, sha1, sha256, width, height,
-                    ImageFormatSniffer.Name(format), pdq.TooSmall);
+                    ImageFormatSniffer.Name(format), pdq.TooSmall)
+                {
+                    Decoder = decoder.DecoderName,
+                };
             }
             catch (Exception e) when (e is not (ImageRejectedException or OutOfMemoryException))
             {
@@ -136,9 +177,12 @@ public sealed class ImageHasher
         }
     }
 
-    private static unsafe IImageDecoder OpenDecoder(ImageFormat format, byte* data, int length) => format == ImageFormat.Tiff
-        ? TiffDecoder.Open(data, length)
-        : SkiaDecoder.Open(data, length, format);
+    private unsafe IImageDecoder OpenDecoder(ImageFormat format, byte* data, int length) => format switch
+    {
+        ImageFormat.Tiff => TiffDecoder.Open(data, length),
+        ImageFormat.Jpeg when UsesTurboJpeg => TurboJpegDecoder.TryOpen(data, length) ?? (IImageDecoder)SkiaDecoder.Open(data, length, format),
+        _ => SkiaDecoder.Open(data, length, format),
+    };
 
     private (PdqHashResult Pdq, int Width, int Height) HashDecoded(IImageDecoder decoder)
     {
@@ -166,22 +210,21 @@ public sealed class ImageHasher
     /// <summary>The <c>hma</c> preset: full resolution, L64 luma (specs/pdq.md §13).</summary>
     internal static PdqHashResult HashHma(PixelSource source, bool dihedral)
     {
+        if (source is BufferPixelSource whole)
+        {
+            return HashHma(whole.Pixels, whole.Width, whole.Height, whole.Channels, dihedral);
+        }
         using var hasher = new PdqLumaHasher(source.Height, source.Width);
         int rowBytes = source.RowBytes;
         int chunk = Math.Clamp((1 << 18) / Math.Max(1, rowBytes), 1, 16);
         var rows = ArrayPool<byte>.Shared.Rent(chunk * rowBytes);
-        var luma = ArrayPool<float>.Shared.Rent(source.Width);
         try
         {
             for (int done = 0; done < source.Height;)
             {
                 int n = Math.Min(chunk, source.Height - done);
                 source.ReadRows(rows, n);
-                for (int k = 0; k < n; k++)
-                {
-                    ToLuma(rows.AsSpan(k * rowBytes, rowBytes), source.Channels, luma, PdqLumaRule.L64);
-                    hasher.AddRow(luma.AsSpan(0, source.Width));
-                }
+                AddHmaRows(hasher, rows.AsSpan(0, n * rowBytes), n, source.Width, source.Channels);
                 done += n;
             }
             return hasher.Finish(dihedral);
@@ -189,6 +232,36 @@ public sealed class ImageHasher
         finally
         {
             ArrayPool<byte>.Shared.Return(rows, clearArray: true);
+        }
+    }
+
+    /// <summary>The <c>hma</c> preset over pixels already decoded whole (1, 3 or 4 bytes per pixel).</summary>
+    internal static PdqHashResult HashHma(ReadOnlySpan<byte> pixels, int width, int height, int channels, bool dihedral)
+    {
+        using var hasher = new PdqLumaHasher(height, width);
+        AddHmaRows(hasher, pixels, height, width, channels);
+        return hasher.Finish(dihedral);
+    }
+
+    private static void AddHmaRows(PdqLumaHasher hasher, ReadOnlySpan<byte> pixels, int rows, int width, int channels)
+    {
+        if (channels is 3 or 4)
+        {
+            hasher.AddPixelRows(pixels, channels, rows, PdqLumaRule.L64);
+            return;
+        }
+        var luma = ArrayPool<float>.Shared.Rent(Math.Max(1, width));
+        try
+        {
+            int rowBytes = width * channels;
+            for (int k = 0; k < rows; k++)
+            {
+                ToLuma(pixels.Slice(k * rowBytes, rowBytes), channels, luma, PdqLumaRule.L64);
+                hasher.AddRow(luma.AsSpan(0, width));
+            }
+        }
+        finally
+        {
             ArrayPool<float>.Shared.Return(luma, clearArray: true);
         }
     }
@@ -212,9 +285,9 @@ public sealed class ImageHasher
             {
                 var line = row.AsSpan(0, rowBytes);
                 source.ReadRows(line, 1);
-                if (channels == 4 && grey)
+                if (channels >= 3 && grey)
                 {
-                    grey = IsGreyRow(line);
+                    grey = IsGreyRow(line, channels);
                 }
                 while (nextOut < outRows && (resize ? (int)((long)nextOut * rows / CppResizeSide) : nextOut) == r)
                 {
@@ -240,11 +313,11 @@ public sealed class ImageHasher
             for (int y = 0; y < outRows; y++)
             {
                 var pixels = sampled.AsSpan(y * outRowBytes, outRowBytes);
-                if (channels == 4 && grey)
+                if (channels >= 3 && grey)
                 {
                     for (int x = 0; x < outCols; x++)
                     {
-                        luma[x] = pixels[x * 4];
+                        luma[x] = pixels[x * channels];
                     }
                 }
                 else
@@ -262,11 +335,11 @@ public sealed class ImageHasher
         }
     }
 
-    private static bool IsGreyRow(ReadOnlySpan<byte> rgba)
+    private static bool IsGreyRow(ReadOnlySpan<byte> pixels, int channels)
     {
-        for (int i = 0; i < rgba.Length; i += 4)
+        for (int i = 0; i < pixels.Length; i += channels)
         {
-            if (rgba[i] != rgba[i + 1] || rgba[i] != rgba[i + 2])
+            if (pixels[i] != pixels[i + 1] || pixels[i] != pixels[i + 2])
             {
                 return false;
             }

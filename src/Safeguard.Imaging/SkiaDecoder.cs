@@ -42,6 +42,10 @@ internal sealed unsafe class SkiaDecoder : IImageDecoder
         return new SkiaDecoder(codec, format);
     }
 
+    public const string Name = "skia";
+
+    public string DecoderName => Name;
+
     public int Width => _codec.Info.Width;
 
     public int Height => _codec.Info.Height;
@@ -112,7 +116,7 @@ internal sealed unsafe class SkiaDecoder : IImageDecoder
         }
         catch
         {
-            BufferPixelSource.Return(pixels);
+            BufferPixelSource.Return(pixels, bytes);
             throw;
         }
     }

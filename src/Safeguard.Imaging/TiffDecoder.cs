@@ -58,6 +58,8 @@ internal sealed unsafe class TiffDecoder : IImageDecoder
         }
     }
 
+    public string DecoderName => "libtiff";
+
     public int Width { get; }
 
     public int Height { get; }

@@ -9,29 +9,60 @@ public class ReferencePipelineTests
     private static readonly string[] DihedralColumns =
         ["dih_orig", "dih_rot90", "dih_rot180", "dih_rot270", "dih_flipx", "dih_flipy", "dih_flipplus1", "dih_flipminus1"];
 
-    public static TheoryData<string> PytxFiles() =>
-        [.. ReferenceCsv.Read("pytx-hma-pipeline.csv").Select(r => r["file"])
-            .Where(f => File.Exists(ReferenceCsv.DataPath(f)) && !ReferenceCsv.HmaDefectRows.Contains(f))];
+    public static TheoryData<string, JpegDecoderChoice> PytxFiles() =>
+        WithEachJpegDecoder(ReferenceCsv.Read("pytx-hma-pipeline.csv").Select(r => r["file"])
+            .Where(f => File.Exists(ReferenceCsv.DataPath(f)) && !ReferenceCsv.HmaDefectRows.Contains(f)));
 
-    public static TheoryData<string> CppFiles() =>
-        [.. ReferenceCsv.Read("cpp-pdq-photo-hasher.csv").Select(r => r["file"]).Where(f => File.Exists(ReferenceCsv.DataPath(f)))];
+    public static TheoryData<string, JpegDecoderChoice> CppFiles() =>
+        WithEachJpegDecoder(ReferenceCsv.Read("cpp-pdq-photo-hasher.csv").Select(r => r["file"]).Where(f => File.Exists(ReferenceCsv.DataPath(f))));
+
+    /// <summary>JPEG rows once per decoder (the system libturbojpeg and SkiaSharp); other formats once.</summary>
+    private static TheoryData<string, JpegDecoderChoice> WithEachJpegDecoder(IEnumerable<string> files)
+    {
+        var data = new TheoryData<string, JpegDecoderChoice>();
+        foreach (var file in files)
+        {
+            bool jpeg = file.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase);
+            data.Add(file, JpegDecoderChoice.Skia);
+            if (jpeg)
+            {
+                data.Add(file, JpegDecoderChoice.TurboJpeg);
+            }
+        }
+        return data;
+    }
+
+    private static ImageHashResult Hash(string file, PdqPreset preset, JpegDecoderChoice decoder)
+    {
+        if (decoder == JpegDecoderChoice.TurboJpeg)
+        {
+            TurboJpegTests.RequireTurboJpeg();
+        }
+        var result = new ImageHasher(new ImageHashOptions { Preset = preset, Dihedral = true, JpegDecoder = decoder })
+            .Hash(File.ReadAllBytes(ReferenceCsv.DataPath(file)));
+        if (decoder == JpegDecoderChoice.TurboJpeg)
+        {
+            Assert.Equal("turbojpeg", result.Decoder);
+        }
+        return result;
+    }
 
     [Theory]
     [MemberData(nameof(PytxFiles))]
-    public void HmaPreset_MatchesPytxPipeline(string file)
+    public void HmaPreset_MatchesPytxPipeline(string file, JpegDecoderChoice decoder)
     {
         var row = ReferenceCsv.Read("pytx-hma-pipeline.csv").Single(r => r["file"] == file);
-        var result = new ImageHasher(new ImageHashOptions { Dihedral = true }).Hash(File.ReadAllBytes(ReferenceCsv.DataPath(file)));
+        var result = Hash(file, PdqPreset.Hma, decoder);
         row["dih_orig"] = row["hash"];
         Check(file, row, result, "hma");
     }
 
     [Theory]
     [MemberData(nameof(CppFiles))]
-    public void CppPreset_MatchesCppPhotoHasher(string file)
+    public void CppPreset_MatchesCppPhotoHasher(string file, JpegDecoderChoice decoder)
     {
         var row = ReferenceCsv.Read("cpp-pdq-photo-hasher.csv").Single(r => r["file"] == file);
-        var result = new ImageHasher(new ImageHashOptions { Preset = PdqPreset.Cpp, Dihedral = true }).Hash(File.ReadAllBytes(ReferenceCsv.DataPath(file)));
+        var result = Hash(file, PdqPreset.Cpp, decoder);
         Check(file, row, result, "cpp");
     }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Safeguard.Hashing;
 
@@ -9,41 +11,62 @@ namespace Safeguard.Hashing;
 /// stream rows in without the whole image ever being held as floats. Bit-exact with the reference
 /// (specs/pdq.md §5–§12): the two-pass Jarosz filter runs as four streaming stages (row box, column
 /// box, row box, column box) whose arithmetic per sample is the reference's in the reference's order.
-/// Only the 64 × 64 samples the decimation keeps are carried out of the second row pass.
 /// Not thread-safe; one instance hashes one image.
 /// </summary>
+/// <remarks>
+/// Rows travel in strips of <c>Vector&lt;float&gt;.Count</c>, one row per vector lane, so the row
+/// boxes run several rows side by side; the column boxes run across a row with columns in lanes.
+/// Data moves between the two layouts by 8 × 8 transposes done in registers, written straight to
+/// where the next stage reads: luma goes from pixels into lanes, the first row box's output (two
+/// strips at a time, two independent running sums) into the column box's ring of rows, and the
+/// column box (over groups of two strips' rows) into lanes for the second row box, which also runs
+/// two running sums and divides only at the 64 columns the decimation keeps; the second column box
+/// sees only those columns.
+/// </remarks>
 public sealed class PdqLumaHasher : IDisposable
 {
     private const int Side = 64;
 
-    // Rows are boxed in groups of Vector<float>.Count, one row per lane, unless a row is so long
-    // that a group of them would be a large allocation; then one row at a time.
+    // Rows are boxed in strips of Vector<float>.Count, one row per lane, unless a row is so long
+    // that a strip of them would be a large allocation; then one row at a time.
     private const int MaxLaneRowLength = 1 << 18;
 
     private readonly int _rows;
     private readonly int _cols;
     private readonly bool _shortcut;
     private readonly int _windowAcross;
+    private readonly int _windowDown;
+    private readonly int _halfDown;
     private readonly int _stripRows;
+    private readonly int _groupRows;
+    private readonly int _ringRows;
+    private readonly int _virtualRows;
     private readonly int[] _sampleCols = new int[Side];
     private readonly int[] _sampleRows = new int[Side];
     private readonly float[] _decimated = new float[Side * Side];
-
-    private readonly StreamingColumnBox? _firstColumnBox;
     private readonly StreamingColumnBox? _secondColumnBox;
-
-    // Pooled scratch; cleared on return because it holds image-derived values.
-    private float[]? _strip;
-    private float[]? _lanesIn;
-    private float[]? _lanesOut;
-    private float[]? _rowOut;
+    private readonly float[] _sampledLanes;
     private readonly float[] _sampled = new float[Side];
     private readonly float[] _sampledOut = new float[Side];
+    private readonly int[] _addOffset;
+    private readonly int[] _subtractOffset;
+    private readonly float[] _divisor;
 
-    private float[]? _scratch;
-    private float[]? _secondStrip;
-    private int _stripCount;
-    private int _secondStripCount;
+    // Pooled scratch; cleared on return because it holds image-derived values.
+    private float[]? _inputRows;   // rows given by AddRow, row-major, until a strip is full
+    private float[]? _lanesIn;     // a strip in lanes: sample c of row k at c · stripRows + k
+    private float[]? _lanesOut;    // the first row box's output, in lanes
+    private float[]? _pendingIn;   // a full strip in lanes waiting for the next, to be boxed as a pair
+    private float[]? _pendingOut;  // the first row box's output for the waiting strip
+    private float[]? _ring;        // row-boxed rows, row-major: the last window + group of them
+    private float[]? _columnSum;   // the first column box's running sums
+    private float[]? _columnLanes; // the first column box's output for a group, in lanes (groupRows per column)
+    private float[]? _lumaRow;     // one row of luma, for pixel rows that do not fill a strip
+
+    private int _inputCount;
+    private int _pendingCount;
+    private int _boxedRows;
+    private int _nextVirtualRow;
     private int _secondPassRowsOut;
     private int _nextSampleRow;
     private bool _finished;
@@ -55,6 +78,10 @@ public sealed class PdqLumaHasher : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(cols);
         _rows = rows;
         _cols = cols;
+        _sampledLanes = [];
+        _addOffset = [];
+        _subtractOffset = [];
+        _divisor = [];
         TooSmall = rows < PdqHasher.MinHashableDimension || cols < PdqHasher.MinHashableDimension;
         _shortcut = rows == Side && cols == Side;
         if (TooSmall || _shortcut)
@@ -62,24 +89,38 @@ public sealed class PdqLumaHasher : IDisposable
             return;
         }
         _windowAcross = PdqBoxFilter.WindowSize(cols);
-        int windowDown = PdqBoxFilter.WindowSize(rows);
+        _windowDown = PdqBoxFilter.WindowSize(rows);
+        _halfDown = (_windowDown + 2) / 2;
+        // The first column box runs over rows + half − 1 "virtual" rows: the real ones, then the
+        // trailing outputs that only subtract (the reference's fourth phase).
+        _virtualRows = rows + _halfDown - 1;
         for (int i = 0; i < Side; i++)
         {
             _sampleRows[i] = (int)(((i + 0.5) * rows) / Side);
             _sampleCols[i] = (int)(((i + 0.5) * cols) / Side);
         }
-        _stripRows = cols <= MaxLaneRowLength && Vector.IsHardwareAccelerated ? Vector<float>.Count : 1;
-        _strip = ArrayPool<float>.Shared.Rent(_stripRows * cols);
-        _rowOut = ArrayPool<float>.Shared.Rent(cols);
-        _scratch = ArrayPool<float>.Shared.Rent(cols);
-        _secondStrip = ArrayPool<float>.Shared.Rent(_stripRows * cols);
-        if (_stripRows > 1)
-        {
-            _lanesIn = ArrayPool<float>.Shared.Rent(_stripRows * cols);
-            _lanesOut = ArrayPool<float>.Shared.Rent(_stripRows * cols);
-        }
-        _firstColumnBox = new StreamingColumnBox(rows, cols, windowDown);
-        _secondColumnBox = new StreamingColumnBox(rows, Side, windowDown);
+        bool lanes = cols <= MaxLaneRowLength && Vector.IsHardwareAccelerated;
+        _stripRows = lanes ? Vector<float>.Count : 1;
+        // Two strips' worth of rows per column group, so the second row box runs two independent
+        // running sums at once (one alone waits on its own add latency).
+        _groupRows = lanes ? 2 * Vector<float>.Count : 1;
+        // Row r is read again when row r + window is added; a strip's rows stay contiguous.
+        _ringRows = (_windowDown + _groupRows + _stripRows - 1) / _stripRows * _stripRows;
+        _inputRows = Rent(_stripRows * cols);
+        _lanesIn = Rent(_stripRows * cols);
+        _lanesOut = Rent(_stripRows * cols);
+        _pendingIn = Rent(_stripRows * cols);
+        _pendingOut = Rent(_stripRows * cols);
+        _ring = Rent(_ringRows * cols);
+        _columnSum = Rent(cols);
+        _columnSum.AsSpan(0, cols).Clear();
+        _columnLanes = Rent(_groupRows * cols);
+        _lumaRow = Rent(cols);
+        _sampledLanes = new float[Side * _groupRows];
+        _addOffset = new int[_groupRows];
+        _subtractOffset = new int[_groupRows];
+        _divisor = new float[_groupRows];
+        _secondColumnBox = new StreamingColumnBox(rows, Side, _windowDown);
     }
 
     /// <summary>True when a side is under <see cref="PdqHasher.MinHashableDimension"/>: rows are ignored and the hash is zero.</summary>
@@ -91,13 +132,8 @@ public sealed class PdqLumaHasher : IDisposable
     /// <summary>Adds the next row of luma (<c>cols</c> values, top row first).</summary>
     public void AddRow(ReadOnlySpan<float> luma)
     {
-        ObjectDisposedException.ThrowIf(_finished, this);
-        if (RowsAdded >= _rows)
-        {
-            throw new InvalidOperationException($"the image has {_rows} rows; another was given");
-        }
+        int row = TakeRow();
         ArgumentOutOfRangeException.ThrowIfLessThan(luma.Length, _cols);
-        int row = RowsAdded++;
         if (TooSmall)
         {
             return;
@@ -107,10 +143,10 @@ public sealed class PdqLumaHasher : IDisposable
             luma[..Side].CopyTo(_decimated.AsSpan(row * Side, Side));
             return;
         }
-        luma[.._cols].CopyTo(_strip.AsSpan(_stripCount * _cols, _cols));
-        if (++_stripCount == _stripRows)
+        luma[.._cols].CopyTo(_inputRows.AsSpan(_inputCount * _cols, _cols));
+        if (++_inputCount == _stripRows)
         {
-            FirstRowPass();
+            FlushInputRows();
         }
     }
 
@@ -121,6 +157,60 @@ public sealed class PdqLumaHasher : IDisposable
         {
             AddRow(luma.Slice(i * _cols, _cols));
         }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="count"/> rows of 8-bit RGB (<paramref name="channels"/> = 3) or RGBA (4,
+    /// alpha ignored) pixels, <c>cols · channels</c> bytes each, with luma by <paramref name="rule"/>.
+    /// The same hash as converting each row with <see cref="PdqLuma.FromRgb"/> and calling
+    /// <see cref="AddRow"/>, but whole strips go from pixels to lanes in one step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AddPixelRows(ReadOnlySpan<byte> pixels, int channels, int count, PdqLumaRule rule)
+    {
+        if (channels is not (3 or 4))
+        {
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "3 (RGB) or 4 (RGBA) bytes per pixel");
+        }
+        int rowBytes = _cols * channels;
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pixels.Length, (long)count * rowBytes);
+        if (TooSmall)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                TakeRow();
+            }
+            return;
+        }
+        var luma = _shortcut ? new float[Side] : _lumaRow.AsSpan(0, _cols);
+        for (int i = 0; i < count;)
+        {
+            if (!_shortcut && _inputCount == 0 && count - i >= _stripRows
+                && PdqLuma.PixelStripToLanes(pixels.Slice(i * rowBytes, _stripRows * rowBytes), channels, _lanesIn, _stripRows, _cols, rule))
+            {
+                for (int k = 0; k < _stripRows; k++)
+                {
+                    TakeRow();
+                }
+                FirstRowPass(_stripRows);
+                i += _stripRows;
+                continue;
+            }
+            PdqLuma.FromRgb(pixels.Slice(i * rowBytes, rowBytes), channels, luma, rule);
+            AddRow(luma);
+            i++;
+        }
+    }
+
+    private int TakeRow()
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        if (RowsAdded >= _rows)
+        {
+            throw new InvalidOperationException($"the image has {_rows} rows; another was given");
+        }
+        return RowsAdded++;
     }
 
     /// <summary>Computes the hash once every row has been added.</summary>
@@ -148,15 +238,16 @@ public sealed class PdqLumaHasher : IDisposable
             }
             if (!_shortcut)
             {
-                if (_stripCount > 0)
+                if (_inputCount > 0)
                 {
-                    FirstRowPass();
+                    FlushInputRows();
                 }
-                while (_firstColumnBox!.Drain(_rowOut))
+                if (_pendingCount > 0)
                 {
-                    SecondRowPass(_rowOut);
+                    BoxStrip(_pendingIn!, _pendingOut!, _pendingCount);
+                    _pendingCount = 0;
                 }
-                FlushSecondRowPass();
+                RunColumnGroups();
                 while (_secondColumnBox!.Drain(_sampledOut))
                 {
                     TakeSampleRow();
@@ -170,71 +261,121 @@ public sealed class PdqLumaHasher : IDisposable
         }
     }
 
-    private void FirstRowPass()
+    private void FlushInputRows()
     {
-        var strip = _strip.AsSpan(0, _stripCount * _cols);
-        if (_stripCount == _stripRows && _stripRows > 1)
+        int count = _inputCount;
+        _inputCount = 0;
+        PdqTranspose.ToLanes(_inputRows.AsSpan(0, _stripRows * _cols), _lanesIn, _stripRows, _cols);
+        FirstRowPass(count);
+    }
+
+    /// <summary>
+    /// Boxes the strip in <see cref="_lanesIn"/> across (its first <paramref name="count"/> rows are
+    /// real) into the ring, then runs what the column box can. A full strip waits for the next, and
+    /// the two are boxed together.
+    /// </summary>
+    private void FirstRowPass(int count)
+    {
+        if (_stripRows == 1)
         {
-            BoxStripAcross(strip);
+            PdqBoxFilter.Scalar(_lanesIn.AsSpan(0, _cols), _ring.AsSpan(_boxedRows % _ringRows * _cols, _cols), _windowAcross);
+            _boxedRows++;
+        }
+        else if (_pendingCount == 0 && count == _stripRows)
+        {
+            (_pendingIn, _lanesIn) = (_lanesIn, _pendingIn);
+            _pendingCount = count;
+            return;
+        }
+        else if (_pendingCount > 0)
+        {
+            int length = _stripRows * _cols;
+            PdqBoxFilter.LanesPair(_pendingIn.AsSpan(0, length), _lanesIn.AsSpan(0, length), _pendingOut.AsSpan(0, length), _lanesOut.AsSpan(0, length), _cols, _windowAcross);
+            ToRing(_pendingOut!, _pendingCount);
+            ToRing(_lanesOut!, count);
+            _pendingCount = 0;
         }
         else
         {
-            for (int k = 0; k < _stripCount; k++)
-            {
-                var row = strip.Slice(k * _cols, _cols);
-                PdqBoxFilter.Scalar(row, _scratch, _windowAcross);
-                _scratch.AsSpan(0, _cols).CopyTo(row);
-            }
+            BoxStrip(_lanesIn!, _lanesOut!, count);
+            return;
         }
-        int filled = _stripCount;
-        _stripCount = 0;
-        for (int k = 0; k < filled; k++)
+        RunColumnGroups();
+    }
+
+    /// <summary>Boxes one strip alone (the last, or a partial one) into the ring and runs what the column box can.</summary>
+    private void BoxStrip(float[] lanesIn, float[] lanesOut, int count)
+    {
+        int length = _stripRows * _cols;
+        PdqBoxFilter.Lanes(lanesIn.AsSpan(0, length), lanesOut.AsSpan(0, length), _cols, _windowAcross);
+        ToRing(lanesOut, count);
+        RunColumnGroups();
+    }
+
+    /// <summary>Writes the first <paramref name="count"/> rows of a boxed strip (in lanes) to the ring as rows.</summary>
+    private void ToRing(float[] lanesOut, int count)
+    {
+        var ringStrip = _ring.AsSpan(_boxedRows % _ringRows * _cols, _stripRows * _cols);
+        PdqTranspose.FromLanes(lanesOut.AsSpan(0, _stripRows * _cols), ringStrip, _stripRows, _cols, count);
+        _boxedRows += count;
+    }
+
+    /// <summary>Runs the column box over every group of virtual rows whose input rows are all boxed.</summary>
+    private void RunColumnGroups()
+    {
+        while (_nextVirtualRow < _virtualRows)
         {
-            if (_firstColumnBox!.Push(strip.Slice(k * _cols, _cols), _rowOut))
+            int start = _nextVirtualRow;
+            int end = Math.Min(start + _groupRows, _virtualRows);
+            if (Math.Min(end, _rows) > _boxedRows)
             {
-                SecondRowPass(_rowOut);
+                return;
             }
+            ColumnGroup(start, end);
+            _nextVirtualRow = end;
         }
     }
 
-    private void SecondRowPass(ReadOnlySpan<float> row)
+    /// <summary>
+    /// The first column box (as <see cref="StreamingColumnBox"/> does it) for virtual rows
+    /// <paramref name="start"/> to <paramref name="end"/>, with the outputs written straight into
+    /// lanes for the second row box; then that box and the second column box.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ColumnGroup(int start, int end)
     {
-        row[.._cols].CopyTo(_secondStrip.AsSpan(_secondStripCount * _cols, _cols));
-        if (++_secondStripCount == _stripRows)
+        int firstOutput = -1;
+        for (int k = 0; k < _groupRows; k++)
         {
-            FlushSecondRowPass();
+            int v = start + k;
+            bool real = v < end;
+            _addOffset[k] = real && v < _rows ? v % _ringRows * _cols : -1;
+            _subtractOffset[k] = real && v >= _windowDown ? (v - _windowDown) % _ringRows * _cols : -1;
+            _divisor[k] = !real ? 1 : v < _windowDown ? v + 1 : v < _rows ? _windowDown : _windowDown - (v - _rows + 1);
+            if (real && v >= _halfDown - 1 && firstOutput < 0)
+            {
+                firstOutput = k;
+            }
         }
-    }
-
-    private void FlushSecondRowPass()
-    {
-        if (_secondStripCount == 0)
+        PdqBoxFilter.ColumnGroup(_ring, _columnSum.AsSpan(0, _cols), _columnLanes.AsSpan(0, _groupRows * _cols), _addOffset, _subtractOffset, _divisor);
+        if (firstOutput < 0)
         {
             return;
         }
-        var strip = _secondStrip.AsSpan(0, _secondStripCount * _cols);
-        int filled = _secondStripCount;
-        _secondStripCount = 0;
-        bool inLanes = filled == _stripRows && _stripRows > 1;
-        if (inLanes)
+        int outputs = end - start - firstOutput;
+        if (_groupRows > 1)
         {
-            // Only the 64 sampled columns leave this pass, so they are read straight from the lanes.
-            BoxLanes(strip);
+            PdqBoxFilter.SampledLanePairs(_columnLanes.AsSpan(0, _groupRows * _cols), _cols, _windowAcross, _sampleCols, _sampledLanes);
         }
         else
         {
-            for (int k = 0; k < filled; k++)
-            {
-                var row = strip.Slice(k * _cols, _cols);
-                PdqBoxFilter.Scalar(row, _scratch, _windowAcross);
-                _scratch.AsSpan(0, _cols).CopyTo(row);
-            }
+            PdqBoxFilter.SampledScalar(_columnLanes.AsSpan(0, _cols), _windowAcross, _sampleCols, _sampledLanes);
         }
-        for (int k = 0; k < filled; k++)
+        for (int k = firstOutput; k < firstOutput + outputs; k++)
         {
             for (int j = 0; j < Side; j++)
             {
-                _sampled[j] = inLanes ? _lanesOut![(_sampleCols[j] * _stripRows) + k] : strip[(k * _cols) + _sampleCols[j]];
+                _sampled[j] = _sampledLanes[(j * _groupRows) + k];
             }
             if (_secondColumnBox!.Push(_sampled, _sampledOut))
             {
@@ -253,20 +394,7 @@ public sealed class PdqLumaHasher : IDisposable
         }
     }
 
-    /// <summary>Boxes each of the <c>Vector&lt;float&gt;.Count</c> rows of <paramref name="strip"/> across, one row per lane, in place.</summary>
-    private void BoxStripAcross(Span<float> strip)
-    {
-        BoxLanes(strip);
-        PdqTranspose.FromLanes(_lanesOut.AsSpan(0, _stripRows * _cols), strip, _stripRows, _cols);
-    }
-
-    /// <summary>Boxes the rows of <paramref name="strip"/>, leaving the result interleaved in <see cref="_lanesOut"/>.</summary>
-    private void BoxLanes(ReadOnlySpan<float> strip)
-    {
-        var lanesIn = _lanesIn.AsSpan(0, _stripRows * _cols);
-        PdqTranspose.ToLanes(strip, lanesIn, _stripRows, _cols);
-        PdqBoxFilter.Lanes(lanesIn, _lanesOut.AsSpan(0, _stripRows * _cols), _cols, _windowAcross);
-    }
+    private static float[] Rent(int length) => ArrayPool<float>.Shared.Rent(Math.Max(1, length));
 
     /// <summary>Returns the pooled buffers, cleared. Called by <see cref="Finish"/>; call it when abandoning a hash.</summary>
     public void Dispose()
@@ -276,12 +404,17 @@ public sealed class PdqLumaHasher : IDisposable
             return;
         }
         _finished = true;
-        Return(ref _strip);
+        Return(ref _inputRows);
         Return(ref _lanesIn);
         Return(ref _lanesOut);
-        Return(ref _rowOut);
-        Return(ref _scratch);
-        Return(ref _secondStrip);
+        Return(ref _pendingIn);
+        Return(ref _pendingOut);
+        Return(ref _ring);
+        Return(ref _columnSum);
+        Return(ref _columnLanes);
+        Return(ref _lumaRow);
+        Array.Clear(_sampledLanes);
+        Array.Clear(_sampled);
 
         static void Return(ref float[]? buffer)
         {

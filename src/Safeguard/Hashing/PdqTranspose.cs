@@ -19,10 +19,22 @@ internal static class PdqTranspose
         ToLanesScalar(rows, lanes, laneCount, cols, done);
     }
 
-    public static void FromLanes(ReadOnlySpan<float> lanes, Span<float> rows, int laneCount, int cols)
+    /// <summary>Writes the first <paramref name="rowCount"/> rows (all lanes when omitted) of <paramref name="lanes"/> to <paramref name="rows"/>.</summary>
+    public static void FromLanes(ReadOnlySpan<float> lanes, Span<float> rows, int laneCount, int cols, int rowCount = -1)
     {
-        int done = laneCount == 8 && Avx.IsSupported ? FromLanesAvx(lanes, rows, cols) : 0;
-        FromLanesScalar(lanes, rows, laneCount, cols, done);
+        if (rowCount < 0 || rowCount == laneCount)
+        {
+            int done = laneCount == 8 && Avx.IsSupported ? FromLanesAvx(lanes, rows, cols) : 0;
+            FromLanesScalar(lanes, rows, laneCount, cols, done);
+            return;
+        }
+        for (int k = 0; k < rowCount; k++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                rows[(k * cols) + c] = lanes[(c * laneCount) + k];
+            }
+        }
     }
 
     internal static void ToLanesScalar(ReadOnlySpan<float> rows, Span<float> lanes, int laneCount, int cols, int fromColumn = 0)
@@ -47,59 +59,61 @@ internal static class PdqTranspose
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ToLanesAvx(ReadOnlySpan<float> rows, Span<float> lanes, int cols)
     {
         ref float src = ref MemoryMarshal.GetReference(rows);
         ref float dst = ref MemoryMarshal.GetReference(lanes);
-        Span<Vector256<float>> block = stackalloc Vector256<float>[8];
+        nuint stride = (nuint)cols;
         int c = 0;
         for (; c + 8 <= cols; c += 8)
         {
-            for (int k = 0; k < 8; k++)
-            {
-                block[k] = Vector256.LoadUnsafe(ref src, (nuint)((k * cols) + c));
-            }
-            Transpose8x8(block);
-            for (int j = 0; j < 8; j++)
-            {
-                block[j].StoreUnsafe(ref dst, (nuint)((c + j) * 8));
-            }
+            ref float block = ref Unsafe.Add(ref src, c);
+            TransposeStore(
+                Vector256.LoadUnsafe(ref block), Vector256.LoadUnsafe(ref block, stride), Vector256.LoadUnsafe(ref block, 2 * stride), Vector256.LoadUnsafe(ref block, 3 * stride),
+                Vector256.LoadUnsafe(ref block, 4 * stride), Vector256.LoadUnsafe(ref block, 5 * stride), Vector256.LoadUnsafe(ref block, 6 * stride), Vector256.LoadUnsafe(ref block, 7 * stride),
+                ref Unsafe.Add(ref dst, c * 8), 8);
         }
         return c;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FromLanesAvx(ReadOnlySpan<float> lanes, Span<float> rows, int cols)
     {
         ref float src = ref MemoryMarshal.GetReference(lanes);
         ref float dst = ref MemoryMarshal.GetReference(rows);
-        Span<Vector256<float>> block = stackalloc Vector256<float>[8];
         int c = 0;
         for (; c + 8 <= cols; c += 8)
         {
-            for (int j = 0; j < 8; j++)
-            {
-                block[j] = Vector256.LoadUnsafe(ref src, (nuint)((c + j) * 8));
-            }
-            Transpose8x8(block);
-            for (int k = 0; k < 8; k++)
-            {
-                block[k].StoreUnsafe(ref dst, (nuint)((k * cols) + c));
-            }
+            ref float block = ref Unsafe.Add(ref src, c * 8);
+            TransposeStore(
+                Vector256.LoadUnsafe(ref block), Vector256.LoadUnsafe(ref block, 8), Vector256.LoadUnsafe(ref block, 16), Vector256.LoadUnsafe(ref block, 24),
+                Vector256.LoadUnsafe(ref block, 32), Vector256.LoadUnsafe(ref block, 40), Vector256.LoadUnsafe(ref block, 48), Vector256.LoadUnsafe(ref block, 56),
+                ref Unsafe.Add(ref dst, c), (nuint)cols);
         }
         return c;
     }
 
+    /// <summary>
+    /// Transposes the 8 × 8 block whose rows are <paramref name="m0"/>…<paramref name="m7"/> and
+    /// stores its row j at <c>destination + j · stride</c>. The block stays in registers (the
+    /// vectors are passed by value into inlined code), which matters: through memory it costs more
+    /// than the arithmetic around it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(Span<Vector256<float>> m)
+    internal static void TransposeStore(
+        Vector256<float> m0, Vector256<float> m1, Vector256<float> m2, Vector256<float> m3,
+        Vector256<float> m4, Vector256<float> m5, Vector256<float> m6, Vector256<float> m7,
+        ref float destination, nuint stride)
     {
-        var t0 = Avx.UnpackLow(m[0], m[1]);
-        var t1 = Avx.UnpackHigh(m[0], m[1]);
-        var t2 = Avx.UnpackLow(m[2], m[3]);
-        var t3 = Avx.UnpackHigh(m[2], m[3]);
-        var t4 = Avx.UnpackLow(m[4], m[5]);
-        var t5 = Avx.UnpackHigh(m[4], m[5]);
-        var t6 = Avx.UnpackLow(m[6], m[7]);
-        var t7 = Avx.UnpackHigh(m[6], m[7]);
+        var t0 = Avx.UnpackLow(m0, m1);
+        var t1 = Avx.UnpackHigh(m0, m1);
+        var t2 = Avx.UnpackLow(m2, m3);
+        var t3 = Avx.UnpackHigh(m2, m3);
+        var t4 = Avx.UnpackLow(m4, m5);
+        var t5 = Avx.UnpackHigh(m4, m5);
+        var t6 = Avx.UnpackLow(m6, m7);
+        var t7 = Avx.UnpackHigh(m6, m7);
         var u0 = Avx.Shuffle(t0, t2, 0x44);
         var u1 = Avx.Shuffle(t0, t2, 0xEE);
         var u2 = Avx.Shuffle(t1, t3, 0x44);
@@ -108,13 +122,13 @@ internal static class PdqTranspose
         var u5 = Avx.Shuffle(t4, t6, 0xEE);
         var u6 = Avx.Shuffle(t5, t7, 0x44);
         var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        m[0] = Avx.Permute2x128(u0, u4, 0x20);
-        m[1] = Avx.Permute2x128(u1, u5, 0x20);
-        m[2] = Avx.Permute2x128(u2, u6, 0x20);
-        m[3] = Avx.Permute2x128(u3, u7, 0x20);
-        m[4] = Avx.Permute2x128(u0, u4, 0x31);
-        m[5] = Avx.Permute2x128(u1, u5, 0x31);
-        m[6] = Avx.Permute2x128(u2, u6, 0x31);
-        m[7] = Avx.Permute2x128(u3, u7, 0x31);
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref destination);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref destination, stride);
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref destination, 2 * stride);
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref destination, 3 * stride);
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref destination, 4 * stride);
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref destination, 5 * stride);
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref destination, 6 * stride);
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref destination, 7 * stride);
     }
 }

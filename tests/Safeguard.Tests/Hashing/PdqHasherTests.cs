@@ -95,6 +95,9 @@ public class PdqHasherTests
     [InlineData(129, 257)]
     [InlineData(333, 1000)]
     [InlineData(1001, 17)]
+    [InlineData(2500, 9)]
+    [InlineData(1203, 1531)]
+    [InlineData(7, 262_150)] // rows too long for strips: the one-row-at-a-time path
     public void StreamingVectorisedFilter_AgreesWithScalarTwin(int rows, int cols)
     {
         var random = new Random((rows * 7919) + cols);
@@ -202,6 +205,14 @@ public class PdqHasherTests
     [InlineData(PdqLumaRule.L32)]
     public void VectorLuma_AgreesWithScalarTwin(PdqLumaRule rule)
     {
+        var rgb = new byte[(256 * 3 + 1001 * 64) * 3];
+        new Random(4).NextBytes(rgb);
+        var vector3 = new float[rgb.Length / 3];
+        var scalar3 = new float[rgb.Length / 3];
+        PdqLuma.FromRgb(rgb, 3, vector3, rule);
+        PdqLuma.FromRgbScalar(rgb, 3, scalar3, rule);
+        Assert.Equal(scalar3.Select(BitConverter.SingleToInt32Bits), vector3.Select(BitConverter.SingleToInt32Bits));
+
         // Every 8-bit value in every channel, plus random pixels; 1001 pixels leaves a scalar tail.
         var random = new Random(3);
         var rgba = new byte[(256 * 3 + 1001 * 64) * 4];
@@ -235,5 +246,94 @@ public class PdqHasherTests
         var back = new float[rows.Length];
         PdqTranspose.FromLanes(vector, back, lanes, cols);
         Assert.Equal(rows, back);
+    }
+
+    [Fact]
+    public void VectorL64_EqualsTheDoubleFormula_ForEveryColour()
+    {
+        // The vector L64 is an exact rewriting of (float)(R·0.299 + G·0.587 + B·0.114); prove it on all 2^24 colours.
+        var rgba = new byte[256 * 256 * 4];
+        var vector = new float[256 * 256];
+        var scalar = new float[256 * 256];
+        int differing = 0;
+        for (int r = 0; r < 256; r++)
+        {
+            for (int i = 0; i < 256 * 256; i++)
+            {
+                rgba[i * 4] = (byte)r;
+                rgba[(i * 4) + 1] = (byte)(i >> 8);
+                rgba[(i * 4) + 2] = (byte)i;
+                rgba[(i * 4) + 3] = (byte)(i * 7);
+            }
+            PdqLuma.FromRgb(rgba, 4, vector, PdqLumaRule.L64);
+            PdqLuma.FromRgbScalar(rgba, 4, scalar, PdqLumaRule.L64);
+            for (int i = 0; i < vector.Length; i++)
+            {
+                differing += BitConverter.SingleToInt32Bits(vector[i]) != BitConverter.SingleToInt32Bits(scalar[i]) ? 1 : 0;
+            }
+        }
+        Assert.Equal(0, differing);
+    }
+
+    [Theory]
+    [InlineData(5, 5, 4, PdqLumaRule.L64)]
+    [InlineData(64, 64, 3, PdqLumaRule.L64)]
+    [InlineData(17, 203, 3, PdqLumaRule.L64)]
+    [InlineData(17, 203, 4, PdqLumaRule.L64)]
+    [InlineData(333, 1000, 3, PdqLumaRule.L64)]
+    [InlineData(333, 1000, 4, PdqLumaRule.L64)]
+    [InlineData(1001, 17, 4, PdqLumaRule.L32)]
+    [InlineData(260, 517, 3, PdqLumaRule.L32)]
+    [InlineData(41, 11, 3, PdqLumaRule.L64)]
+    public void PixelStrips_HashLikeLumaRows(int rows, int cols, int channels, PdqLumaRule rule)
+    {
+        var random = new Random((rows * 31) + cols + channels);
+        var pixels = new byte[rows * cols * channels];
+        random.NextBytes(pixels);
+        var luma = new float[rows * cols];
+        PdqLuma.FromRgbScalar(pixels, channels, luma, rule);
+        var expected = PdqScalarOracle.Decimate(luma, rows, cols);
+        using var hasher = new PdqLumaHasher(rows, cols);
+        // Uneven chunks, so strips start both on and off a chunk boundary.
+        int rowBytes = cols * channels;
+        for (int done = 0; done < rows;)
+        {
+            int n = Math.Min(rows - done, 1 + (done % 11));
+            hasher.AddPixelRows(pixels.AsSpan(done * rowBytes, n * rowBytes), channels, n, rule);
+            done += n;
+        }
+        var decimated = hasher.FinishToDecimated()!;
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), decimated.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    [Theory]
+    [InlineData(5, 1)]
+    [InlineData(37, 1)]
+    [InlineData(64, 1)]
+    [InlineData(1000, 8)]
+    [InlineData(4032, 32)]
+    public void SampledBox_KeepsExactlyTheFullBoxAtTheSampledColumns(int n, int window)
+    {
+        int runs = 2 * System.Numerics.Vector<float>.Count;
+        var random = new Random(n);
+        var input = Enumerable.Range(0, n * runs).Select(_ => random.Next(256) + (random.Next(8) * 0.125f)).ToArray();
+        var columns = Enumerable.Range(0, 64).Select(i => (int)(((i + 0.5) * n) / 64)).ToArray();
+        var sampled = new float[64 * runs];
+        PdqBoxFilter.SampledLanePairs(input, n, window, columns, sampled);
+        var row = new float[n];
+        var fullRow = new float[n];
+        var sampledRow = new float[64];
+        for (int k = 0; k < runs; k++)
+        {
+            for (int c = 0; c < n; c++)
+            {
+                row[c] = input[(c * runs) + k];
+            }
+            PdqBoxFilter.Scalar(row, fullRow, window);
+            PdqBoxFilter.SampledScalar(row, window, columns, sampledRow);
+            var expected = columns.Select(c => BitConverter.SingleToInt32Bits(fullRow[c])).ToArray();
+            Assert.Equal(expected, sampledRow.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(expected, Enumerable.Range(0, 64).Select(j => BitConverter.SingleToInt32Bits(sampled[(j * runs) + k])));
+        }
     }
 }
