@@ -55,7 +55,7 @@ public static class ConsoleServiceCollectionExtensions
         services.TryAddSingleton(sp => new CaseService(
             sp.GetRequiredService<ICaseStore>(), sp.GetRequiredService<IExposureStore>(), sp.GetRequiredService<Safeguard.Records.IAuditTrail>(),
             sp.GetService<Safeguard.ReviewConsole.Banks.IBankCatalog>(), sp.GetService<ReviewOptions>() ?? sp.GetRequiredService<ConsoleOptions>().Review,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetServices<ICaseDecisionObserver>()));
         services.AddHostedService<ConsoleWorker>();
         return services;
     }

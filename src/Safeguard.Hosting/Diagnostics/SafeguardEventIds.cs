@@ -45,6 +45,7 @@ public static class SafeguardEventIds
     // 1500–1599: transparency records
     public const int TransparencyRecordAppended = 1500;
     public const int TransparencyRecordFailed = 1501;
+    public const int TransparencyDecisionRecordFailed = 1502;
 
     // 1600–1699: review cases and webhooks
     public const int CaseOpened = 1600;

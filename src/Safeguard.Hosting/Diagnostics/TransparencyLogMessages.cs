@@ -12,4 +12,7 @@ public static partial class LogMessages
 
     [LoggerMessage(SafeguardEventIds.TransparencyRecordFailed, LogLevel.Error, "Transparency records of check {CheckId} could not be appended ({ErrorType}); the check was answered, its records are missing")]
     public static partial void TransparencyRecordFailed(this ILogger logger, long checkId, string errorType);
+
+    [LoggerMessage(SafeguardEventIds.TransparencyDecisionRecordFailed, LogLevel.Error, "Transparency record of the decision on case {CaseId} could not be appended ({ErrorType}); the decision stands, its record is missing")]
+    public static partial void TransparencyDecisionRecordFailed(this ILogger logger, long caseId, string errorType);
 }

@@ -21,6 +21,7 @@ public static class TransparencyServiceCollectionExtensions
             ? sql.Records
             : throw new InvalidOperationException("the registered store has no record log; register an IRecordLog"));
         services.TryAddSingleton<ITransparencyRecorder, TransparencyRecorder>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Safeguard.Cases.ICaseDecisionObserver, CaseDecisionRecorder>());
         return services;
     }
 }

@@ -69,8 +69,11 @@ public sealed class CaseService(
     IAuditTrail audit,
     IBankFeedback? feedback,
     ReviewOptions options,
-    TimeProvider time)
+    TimeProvider time,
+    IEnumerable<ICaseDecisionObserver>? observers = null)
 {
+    private readonly ICaseDecisionObserver[] _observers = observers?.ToArray() ?? [];
+
     private const int MaxReasonLength = 2000;
 
     /// <summary>The kinds of case <paramref name="roles"/> may see. Grooming cases only for child-safety reviewers.</summary>
@@ -265,7 +268,12 @@ public sealed class CaseService(
             added = await feedback!.AddHashesAsync(feedbackBank, c.Evidence.Hashes, reviewer.Name, $"case {id} {CaseText.Name(decision)}", cancellationToken).ConfigureAwait(false);
         }
         await audit.AppendAsync("case.decided", reviewer.Name, AuditPayload(c, decision, reason, feedbackBank, added, e.EventId), cancellationToken).ConfigureAwait(false);
-        return await GetAsync(id, reviewer, cancellationToken).ConfigureAwait(false);
+        var decided = await GetAsync(id, reviewer, cancellationToken).ConfigureAwait(false);
+        foreach (var observer in _observers)
+        {
+            await observer.OnDecidedAsync(decided, decision, reviewer.Name, now, cancellationToken).ConfigureAwait(false);
+        }
+        return decided;
     }
 
     /// <summary>Returns lapsed claims to their queues; the host runs this every minute.</summary>

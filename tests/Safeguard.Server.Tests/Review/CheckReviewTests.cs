@@ -92,6 +92,43 @@ public abstract class CheckReviewTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task ReviewerDecisions_AreTransparencyRecords_OnePerDetectionOfTheCheck()
+    {
+        using var client = Server.Client();
+        string bank = NewBankName();
+        await CreateBankAsync(client, bank, action: "review");
+        string md5 = Convert.ToHexStringLower(MD5.HashData(Guid.NewGuid().ToByteArray()));
+        await AddEntryAsync(client, bank, "md5", md5);
+        string contentRef = "c-" + Unique();
+        var result = await CheckAsync(client, new { md5 }, contentRef, "user-" + Unique());
+        long checkId = result.GetProperty("checkId").GetInt64();
+        var c = Assert.Single(await CasesOfCheckAsync(checkId));
+
+        var service = Server.Services.GetRequiredService<CaseService>();
+        var reviewer = new Reviewer("reviewer-" + Unique(), Safeguard.Accounts.ConsoleRoles.Reviewer);
+        await service.ClaimAsync(c.Id, reviewer, TestContext.Current.CancellationToken);
+        await service.DecideAsync(c.Id, reviewer, CaseDecision.Confirm, "matches the listed item", cancellationToken: TestContext.Current.CancellationToken);
+
+        var log = Server.Services.GetRequiredService<Safeguard.Transparency.IRecordLog>();
+        var payloads = new List<JsonElement>();
+        await foreach (var e in log.ReadAsync(cancellationToken: TestContext.Current.CancellationToken))
+        {
+            payloads.Add(JsonDocument.Parse(e.Payload).RootElement.Clone());
+        }
+        // The decision names the check's detection in this bank, and the item the detection named.
+        string detectionId = $"det-{checkId}-{bank}";
+        var detection = Assert.Single(payloads, p => p.TryGetProperty("eventId", out var id) && id.GetString() == detectionId);
+        string itemId = detection.GetProperty("itemId").GetString()!;
+        var decision = Assert.Single(payloads, p => p.TryGetProperty("detectionId", out var d) && d.GetString() == detectionId && p.TryGetProperty("outcome", out _));
+        Assert.Equal("confirm", decision.GetProperty("outcome").GetString());
+        Assert.Equal(itemId, decision.GetProperty("itemId").GetString());
+        Assert.Contains(payloads, p => p.TryGetProperty("action", out var a) && a.GetString() == "removed"
+            && !p.GetProperty("automated").GetBoolean() && p.TryGetProperty("itemId", out var i) && i.GetString() == itemId);
+        // Reviewers appear only as pseudonyms.
+        Assert.DoesNotContain(payloads, p => p.GetRawText().Contains(reviewer.Name, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task BlockAndHold_QueueSignedActionWebhooks_AndHoldAlsoOpensACase()
     {
         using var client = Server.Client();
