@@ -122,8 +122,10 @@ public static class SafeguardServiceCollectionExtensions
             layout.MarkOwnedByServer();
             var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(ReportingHttpClient);
             http.Timeout = TimeSpan.FromSeconds(options.Ncmec.TimeoutSeconds);
-            return ReportDeskFactory.Create(options, layout, keys, new StoreAuditSink(sp.GetRequiredService<ISafeguardStore>()),
+            var desk = ReportDeskFactory.Create(options, layout, keys, new StoreAuditSink(sp.GetRequiredService<ISafeguardStore>()),
                 sp.GetService<Safeguard.Cases.ICaseStore>(), http, sp.GetRequiredService<TimeProvider>(), sp.GetService<Safeguard.Reporting.NcmecSenderOptions>());
+            desk.SentObserver = sp.GetService<Safeguard.Reporting.IReportSentObserver>();
+            return desk;
         });
         services.AddHostedService<ReportSweeper>();
         return services;

@@ -46,6 +46,7 @@ public static class SafeguardEventIds
     public const int TransparencyRecordAppended = 1500;
     public const int TransparencyRecordFailed = 1501;
     public const int TransparencyDecisionRecordFailed = 1502;
+    public const int TransparencyReportRecordFailed = 1503;
 
     // 1600–1699: review cases and webhooks
     public const int CaseOpened = 1600;

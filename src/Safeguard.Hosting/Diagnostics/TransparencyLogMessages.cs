@@ -15,4 +15,7 @@ public static partial class LogMessages
 
     [LoggerMessage(SafeguardEventIds.TransparencyDecisionRecordFailed, LogLevel.Error, "Transparency record of the decision on case {CaseId} could not be appended ({ErrorType}); the decision stands, its record is missing")]
     public static partial void TransparencyDecisionRecordFailed(this ILogger logger, long caseId, string errorType);
+
+    [LoggerMessage(SafeguardEventIds.TransparencyReportRecordFailed, LogLevel.Error, "Transparency records of a filed report could not be appended ({ErrorType}); the report stands, its records are missing")]
+    public static partial void TransparencyReportRecordFailed(this ILogger logger, string errorType);
 }

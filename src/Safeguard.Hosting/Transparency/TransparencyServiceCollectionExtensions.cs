@@ -22,6 +22,7 @@ public static class TransparencyServiceCollectionExtensions
             : throw new InvalidOperationException("the registered store has no record log; register an IRecordLog"));
         services.TryAddSingleton<ITransparencyRecorder, TransparencyRecorder>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Safeguard.Cases.ICaseDecisionObserver, CaseDecisionRecorder>());
+        services.TryAddSingleton<Safeguard.Reporting.IReportSentObserver, ReportSentRecorder>();
         return services;
     }
 }

@@ -38,6 +38,9 @@ public sealed class ReportDesk(
 
     public ReportingLayout Layout => layout;
 
+    /// <summary>Told of every report that reached NCMEC (finished) or the NCA; the host records them for transparency.</summary>
+    public IReportSentObserver? SentObserver { get; set; }
+
     public ReportingEngine Engine => engine;
 
     public ReportEvidenceIndex Evidence => evidence;
@@ -129,7 +132,12 @@ public sealed class ReportDesk(
             var declaration = new NcaDeclaration(NcaDeclaration.StandardStatement, actor, _time.GetUtcNow());
             ncaResult = await engine.SendToNcaAsync(reportKey, nca, declaration, actor, cancellationToken).ConfigureAwait(false);
         }
-        return new ReportSendOutcome(ncmecResult, decision, ncaResult);
+        var outcome = new ReportSendOutcome(ncmecResult, decision, ncaResult);
+        if (SentObserver is { } observer)
+        {
+            await observer.OnSentAsync(summary, outcome, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        return outcome;
     }
 
     /// <summary>Withdraws a report that is not finished at NCMEC.</summary>
@@ -166,7 +174,16 @@ public sealed class ReportDesk(
             return [];
         }
         using var held = await ReportingLock.AcquireAsync(layout, LockWait, cancellationToken).ConfigureAwait(false);
-        return await ncmec.Sender.SweepAsync(cancellationToken).ConfigureAwait(false);
+        var results = await ncmec.Sender.SweepAsync(cancellationToken).ConfigureAwait(false);
+        if (SentObserver is { } observer)
+        {
+            foreach (var finished in results.Where(r => r.Status == ReportStatus.Finished))
+            {
+                var outcome = new ReportSendOutcome(finished, engine.DecideNca(finished.ReportKey), null);
+                await observer.OnSentAsync(engine.Store.Get(finished.ReportKey), outcome, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return results;
     }
 
     /// <summary>Vault objects whose retention ran out and that carry no hold: proposals awaiting a person's approval.</summary>

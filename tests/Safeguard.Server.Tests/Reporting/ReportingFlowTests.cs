@@ -117,6 +117,19 @@ public sealed class ReportingFlowTests : IAsyncLifetime
         var verify = await admin.GetFromJsonAsync<JsonElement>("/v1/audit/verify");
         Assert.True(verify.GetProperty("valid").GetBoolean());
 
+        // The filing is in the transparency records: one report record for the case's item. The NCA
+        // package was only exported for the portal, which is not yet a report to the NCA.
+        var reportRecords = new List<JsonElement>();
+        await foreach (var e in server.Services.GetRequiredService<Safeguard.Transparency.IRecordLog>().ReadAsync())
+        {
+            if (e.Kind == "transparency.report")
+            {
+                reportRecords.Add(JsonDocument.Parse(e.Payload).RootElement.Clone());
+            }
+        }
+        var mine = reportRecords.Where(r => r.GetProperty("eventId").GetString()!.Contains(key, StringComparison.Ordinal)).ToList();
+        Assert.Equal(["ncmec"], mine.Select(r => r.GetProperty("recipient").GetString()!));
+
         // Nothing of the user's details reached the logs.
         Assert.DoesNotContain(server.Logs.Lines, l => l.Contains("pinecone", StringComparison.Ordinal) || l.Contains("198.51.100.7", StringComparison.Ordinal));
     }
@@ -156,6 +169,16 @@ public sealed class ReportingFlowTests : IAsyncLifetime
         Assert.Single(_ncmec.Finished);
         var detail = await client.GetFromJsonAsync<JsonElement>($"/v1/reports/{key}");
         Assert.Equal(_ncmec.Finished.Single().Id, detail.GetProperty("receipt").GetProperty("reportId").GetInt64());
+        // The report the start-up sweep finished is recorded once for transparency.
+        int records = 0;
+        await foreach (var e in second.Services.GetRequiredService<Safeguard.Transparency.IRecordLog>().ReadAsync())
+        {
+            if (e.Kind == "transparency.report" && e.Payload.Contains("rep-ncmec-" + key, StringComparison.Ordinal))
+            {
+                records++;
+            }
+        }
+        Assert.Equal(1, records);
     }
 
     [Fact]
