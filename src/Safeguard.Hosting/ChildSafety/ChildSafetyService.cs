@@ -42,7 +42,9 @@ public sealed class ChildSafetyService(
     ChildSafetyEngine engine,
     CaseService cases,
     SafeguardMetrics metrics,
-    ILogger<ChildSafetyService> logger)
+    ILogger<ChildSafetyService> logger,
+    Safeguard.Hosting.Transparency.ITransparencyRecorder? recorder = null,
+    TimeProvider? time = null)
 {
     /// <summary>Most events in one request.</summary>
     public const int MaxEventsPerRequest = 1000;
@@ -108,6 +110,7 @@ public sealed class ChildSafetyService(
             {
                 metrics.GroomingCases.WithLabels(candidate.Tier.ToString().ToLowerInvariant()).Inc();
                 logger.GroomingCaseOpened(opened.Id, candidate.Tier);
+                await RecordDetectionAsync(opened, ct).ConfigureAwait(false);
             }
             return id;
         }
@@ -115,6 +118,35 @@ public sealed class ChildSafetyService(
         {
             logger.GroomingCaseFailed(e.GetType().Name);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// One proactive grooming detection per opened case, for the transparency figures; the item is
+    /// the conversation, pseudonymised like every other reference in the records.
+    /// </summary>
+    private async Task RecordDetectionAsync(ReviewCase opened, CancellationToken ct)
+    {
+        if (recorder is null)
+        {
+            return;
+        }
+        try
+        {
+            var at = (time ?? TimeProvider.System).GetUtcNow();
+            await recorder.RecordAsync(new Safeguard.Transparency.DetectionRecord(
+                Safeguard.Hosting.Transparency.TransparencyIds.GroomingDetection(opened.Id), at,
+                Safeguard.Hosting.Transparency.TransparencyIds.Item(opened.Evidence.ContentRef, 0),
+                Safeguard.Transparency.DetectionType.Grooming, Safeguard.Transparency.DetectionSource.Proactive)
+            {
+                AccountId = Safeguard.Hosting.Transparency.TransparencyIds.Account(opened.Evidence.UserRef),
+                Category = "grooming",
+                Detector = "conversation-risk",
+            }, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Safeguard.Hosting.Transparency.TransparencyRecorder.IsStoreFailure(e) || e is Safeguard.Transparency.RecordFormatException)
+        {
+            logger.TransparencyDecisionRecordFailed(opened.Id, e.GetType().Name);
         }
     }
 

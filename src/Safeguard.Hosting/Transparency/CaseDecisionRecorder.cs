@@ -17,23 +17,35 @@ public sealed class CaseDecisionRecorder(ITransparencyRecorder recorder, ILogger
     public async Task OnDecidedAsync(ReviewCase decidedCase, CaseDecision decision, string reviewer, DateTimeOffset decidedAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decidedCase);
-        // Detections are recorded per check; a case without one (grooming, text rules) has no detection to decide on.
-        if (decidedCase.CheckId is not { } checkId)
-        {
-            return;
-        }
         var outcome = decision switch
         {
             CaseDecision.Confirm => DecisionOutcome.Confirm,
             CaseDecision.Clear => DecisionOutcome.Clear,
             _ => DecisionOutcome.Escalate,
         };
-        string itemId = TransparencyIds.Item(decidedCase.Evidence.ContentRef, checkId);
+        // Check detections are one per bank of the check; a grooming case is its own detection; other
+        // cases without a check (text rules opened by hand) have no detection to decide on.
+        List<string> detections;
+        string itemId;
+        if (decidedCase.CheckId is { } checkId)
+        {
+            itemId = TransparencyIds.Item(decidedCase.Evidence.ContentRef, checkId);
+            detections = [.. decidedCase.Evidence.Matches.Select(m => m.Bank).Distinct(StringComparer.Ordinal).Select(b => TransparencyIds.Detection(checkId, b))];
+        }
+        else if (decidedCase.Kind == CaseKind.Grooming)
+        {
+            itemId = TransparencyIds.Item(decidedCase.Evidence.ContentRef, 0);
+            detections = [TransparencyIds.GroomingDetection(decidedCase.Id)];
+        }
+        else
+        {
+            return;
+        }
         try
         {
-            foreach (var bank in decidedCase.Evidence.Matches.Select(m => m.Bank).Distinct(StringComparer.Ordinal))
+            foreach (var detectionId in detections)
             {
-                await recorder.RecordDecisionAsync(itemId, TransparencyIds.Detection(checkId, bank), outcome, reviewer, decidedAt, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await recorder.RecordDecisionAsync(itemId, detectionId, outcome, reviewer, decidedAt, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             if (decision == CaseDecision.Confirm)
             {

@@ -81,6 +81,9 @@ public static class TransparencyIds
     /// <summary>The automatic action of check <paramref name="checkId"/>.</summary>
     public static string AutomaticAction(long checkId) => $"act-{checkId}";
 
+    /// <summary>The detection a grooming review case stands for: <c>det-grooming-case-N</c>.</summary>
+    public static string GroomingDetection(long caseId) => $"det-grooming-case-{caseId}";
+
     /// <summary>A fresh event id with <paramref name="prefix"/>.</summary>
     public static string New(string prefix) => $"{prefix}-{Guid.CreateVersion7():N}";
 

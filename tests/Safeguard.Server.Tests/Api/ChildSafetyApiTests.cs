@@ -139,6 +139,24 @@ public abstract class ChildSafetyApiTests(ServerFixture fixture)
         // Only child-safety reviewers may see grooming cases.
         await Assert.ThrowsAsync<CaseAccessException>(() => cases.GetAsync(caseId, new Reviewer("image-reviewer", ConsoleRoles.Reviewer), Ct));
         Assert.DoesNotContain(Server.Logs.Lines, l => l.Contains("our secret", StringComparison.Ordinal) || l.Contains(adult, StringComparison.Ordinal));
+
+        // The case is one proactive grooming detection in the transparency records; a child-safety
+        // reviewer's decision on it is recorded against that detection.
+        var reviewer = new Reviewer("cs-reviewer", ConsoleRoles.ChildSafetyReviewer);
+        await cases.ClaimAsync(caseId, reviewer, Ct);
+        await cases.DecideAsync(caseId, reviewer, CaseDecision.Confirm, "the pattern is clear", cancellationToken: Ct);
+        var payloads = new List<JsonElement>();
+        await foreach (var e in Server.Services.GetRequiredService<Safeguard.Transparency.IRecordLog>().ReadAsync(cancellationToken: Ct))
+        {
+            payloads.Add(JsonDocument.Parse(e.Payload).RootElement.Clone());
+        }
+        string detectionId = $"det-grooming-case-{caseId}";
+        var detection = Assert.Single(payloads, p => p.GetProperty("eventId").GetString() == detectionId);
+        Assert.Equal("grooming", detection.GetProperty("type").GetString());
+        Assert.Equal("proactive", detection.GetProperty("source").GetString());
+        var decision = Assert.Single(payloads, p => p.TryGetProperty("detectionId", out var d) && d.GetString() == detectionId);
+        Assert.Equal("confirm", decision.GetProperty("outcome").GetString());
+        Assert.DoesNotContain(payloads, p => p.GetRawText().Contains(adult, StringComparison.Ordinal));
     }
 
     [Fact]
