@@ -148,12 +148,21 @@ internal sealed class KeywordMatcher
         return k == 0 ? 1 : k;
     }
 
-    /// <summary>Entries whose collapsed view hashes to <paramref name="key"/>, or null.</summary>
+    /// <summary>The one-bit-per-key prefilter and its index mask, for scanners that test it inline (see <see cref="MayContain"/>).</summary>
+    internal (ulong[] Bits, int Mask) Filter => (_filter, _filterMask);
+
+    /// <summary>False when no entry's collapsed view hashes to <paramref name="key"/> (one bit test; true may be a false positive).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int[]? Lookup(ulong key)
+    internal bool MayContain(ulong key)
     {
         int bit = (int)key & _filterMask;
-        if ((_filter[bit >> 6] & (1UL << bit)) == 0)
+        return (_filter[bit >> 6] & (1UL << bit)) != 0;
+    }
+
+    /// <summary>Entries whose collapsed view hashes to <paramref name="key"/>, or null.</summary>
+    internal int[]? Lookup(ulong key)
+    {
+        if (!MayContain(key))
         {
             return null;
         }
@@ -231,6 +240,7 @@ internal struct ViewHash
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ViewHash Concat(in ViewHash a, in ViewHash b) => new()
     {
         H = (a.H * b.Pow) + b.H,
@@ -241,12 +251,18 @@ internal struct ViewHash
     };
 
     /// <summary>Concatenation in the collapsed view: a run spanning the seam counts once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ViewHash ConcatCollapsing(in ViewHash a, in ViewHash b)
     {
         if (a.Length == 0 || b.Length == 0 || a.Last != b.First)
         {
             return Concat(a, b);
         }
+        return ConcatAcrossRun(a, b);
+    }
+
+    private static ViewHash ConcatAcrossRun(in ViewHash a, in ViewHash b)
+    {
         ulong shorter = b.Pow * KeywordMatcher.PrimeInverse;
         var tail = new ViewHash
         {
