@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
@@ -109,6 +110,7 @@ public sealed class TextListSnapshot
         var raw = new List<RawKeywordHit>();
         var scanner = keywords ? new KeywordScanner(_keywords, raw) : null;
         using var baseView = new MappedText(Math.Min(text.Length, BlockSize) + 64);
+        using var urlWorkspace = options.Urls ? new UrlExtractor.Workspace() : null;
         int position = 0;
         while (position < text.Length)
         {
@@ -118,14 +120,17 @@ public sealed class TextListSnapshot
             scanner?.Feed(baseView);
             if (options.Urls)
             {
-                UrlExtractor.Extract(text, baseView, options.AllowReservedTestDomains, urls);
+                UrlExtractor.Extract(text, baseView, options.AllowReservedTestDomains, urls, urlWorkspace!);
             }
             position = end;
         }
         scanner?.Finish();
+        var matches = new List<UrlListMatch>();
         foreach (var url in urls)
         {
-            foreach (var match in MatchUrl(url.Url))
+            matches.Clear();
+            MatchUrl(url.Url, matches);
+            foreach (var match in matches)
             {
                 hits.Add(new TextHit(TextHitKind.Url, match.Entry, url.Start, url.End, url.Text,
                     Url: new UrlHitDetail(url.Url, match.Rule, url.Obfuscation, url.IsShortener)));
@@ -146,10 +151,24 @@ public sealed class TextListSnapshot
     {
         ArgumentNullException.ThrowIfNull(url);
         var matches = new List<UrlListMatch>();
+        MatchUrl(url, matches);
+        return matches;
+    }
+
+    /// <summary>Adds the entries <paramref name="url"/> matches to <paramref name="matches"/>; keys are built and looked up without allocating.</summary>
+    private void MatchUrl(NormalizedUrl url, List<UrlListMatch> matches)
+    {
+        int keyLength = 0;
         foreach (var group in _pageGroups)
         {
-            string key = url.MatchKey(group.Options);
-            if (group.Plain.TryGetValue(key, out var entries))
+            keyLength = Math.Max(keyLength, url.MatchKeyLength(group.Options));
+        }
+        char[]? rented = keyLength > 512 ? ArrayPool<char>.Shared.Rent(keyLength) : null;
+        Span<char> buffer = rented ?? stackalloc char[512];
+        foreach (var group in _pageGroups)
+        {
+            var key = buffer[..url.WriteMatchKey(group.Options, buffer)];
+            if (group.Plain.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var entries))
             {
                 string full = url.ToString();
                 foreach (var entry in entries)
@@ -158,46 +177,54 @@ public sealed class TextListSnapshot
                     matches.Add(new UrlListMatch(entry, rule));
                 }
             }
-            if (group.Digest.Count > 0 && group.Digest.TryGetValue(TextListBuilder.DigestOf(key), out entries))
+            if (group.Digest.Count > 0 && group.Digest.TryGetValue(TextListBuilder.DigestOf(key.ToString()), out entries))
             {
-                matches.AddRange(entries.Select(e => new UrlListMatch(e, UrlMatchRule.ExactAfterEquivalence)));
+                AddAll(matches, entries, UrlMatchRule.ExactAfterEquivalence);
             }
+        }
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
         }
         if (_domains.Count > 0 || _domainDigests.Count > 0)
         {
-            foreach (string suffix in HostSuffixes(url.HostKey))
+            // The host and its suffixes with at least two labels, longest first (B.4); IP literals only whole.
+            string hostKey = url.HostKey;
+            MatchDomain(hostKey, matches);
+            if (!hostKey.StartsWith('[') && !(hostKey.Length > 0 && char.IsAsciiDigit(hostKey[^1])))
             {
-                if (_domains.TryGetValue(suffix, out var entries))
+                int dot = hostKey.IndexOf('.', StringComparison.Ordinal);
+                while (dot >= 0)
                 {
-                    matches.AddRange(entries.Select(e => new UrlListMatch(e, UrlMatchRule.Domain)));
-                }
-                if (_domainDigests.Count > 0 && _domainDigests.TryGetValue(TextListBuilder.DigestOf(suffix), out entries))
-                {
-                    matches.AddRange(entries.Select(e => new UrlListMatch(e, UrlMatchRule.Domain)));
+                    var rest = hostKey.AsSpan(dot + 1);
+                    if (!rest.Contains('.'))
+                    {
+                        break;
+                    }
+                    MatchDomain(rest, matches);
+                    dot = hostKey.IndexOf('.', dot + 1);
                 }
             }
         }
-        return matches;
     }
 
-    /// <summary>The host and its suffixes with at least two labels, longest first (B.4). IP literals only whole.</summary>
-    internal static IEnumerable<string> HostSuffixes(string hostKey)
+    private void MatchDomain(ReadOnlySpan<char> suffix, List<UrlListMatch> matches)
     {
-        yield return hostKey;
-        if (hostKey.StartsWith('[') || (hostKey.Length > 0 && char.IsAsciiDigit(hostKey[^1])))
+        if (_domains.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(suffix, out var entries))
         {
-            yield break;
+            AddAll(matches, entries, UrlMatchRule.Domain);
         }
-        int dot = hostKey.IndexOf('.', StringComparison.Ordinal);
-        while (dot >= 0)
+        if (_domainDigests.Count > 0 && _domainDigests.TryGetValue(TextListBuilder.DigestOf(suffix.ToString()), out entries))
         {
-            string rest = hostKey[(dot + 1)..];
-            if (!rest.Contains('.', StringComparison.Ordinal))
-            {
-                yield break;
-            }
-            yield return rest;
-            dot = hostKey.IndexOf('.', dot + 1);
+            AddAll(matches, entries, UrlMatchRule.Domain);
+        }
+    }
+
+    private static void AddAll(List<UrlListMatch> matches, TextListEntry[] entries, UrlMatchRule rule)
+    {
+        foreach (var entry in entries)
+        {
+            matches.Add(new UrlListMatch(entry, rule));
         }
     }
 
