@@ -295,19 +295,13 @@ internal sealed class KeywordScanner
         token.Length = length;
         token.HasEdges = false;
         token.Full = new CandidateHash { V4 = new ViewHash { H = hash, Pow = power, Length = length4, First = first, Last = last }, Length1 = length };
-        token.InnerFrom = 0;
-        token.InnerTo = length;
-        token.Inner = token.Full;
-        token.InnerStart = start;
-        token.InnerEnd = end;
         _length = length;
         _codePoints = length;
 
         var filter = _filter;
         int filterMask = _filterMask;
         ulong key = KeywordMatcher.Key(hash);
-        int bit = (int)key & filterMask;
-        if ((filter[bit >> 6] & (1UL << bit)) != 0)
+        if (KeywordMatcher.FilterMayContain(filter, filterMask, key))
         {
             Confirm(key, KeywordCandidateKind.Token, start, end, parts: 1, inner: false);
         }
@@ -334,8 +328,7 @@ internal sealed class KeywordScanner
                 if (join2Length >= KeywordNormalizer.ShortEntryLength)
                 {
                     key = KeywordMatcher.Key(join2);
-                    bit = (int)key & filterMask;
-                    if ((filter[bit >> 6] & (1UL << bit)) != 0)
+                    if (KeywordMatcher.FilterMayContain(filter, filterMask, key))
                     {
                         Confirm(key, KeywordCandidateKind.Join, prev1.Start, end, parts: 2, inner: false);
                     }
@@ -354,8 +347,7 @@ internal sealed class KeywordScanner
                     if (prev2.Full.Length1 + join2Length >= KeywordNormalizer.ShortEntryLength)
                     {
                         key = KeywordMatcher.Key(join3);
-                        bit = (int)key & filterMask;
-                        if ((filter[bit >> 6] & (1UL << bit)) != 0)
+                        if (KeywordMatcher.FilterMayContain(filter, filterMask, key))
                         {
                             Confirm(key, KeywordCandidateKind.Join, prev2.Start, end, parts: 3, inner: false);
                         }
@@ -392,21 +384,16 @@ internal sealed class KeywordScanner
             {
                 innerTo--;
             }
-            token.InnerFrom = innerFrom;
-            token.InnerTo = innerTo;
+            token.StrippedFrom = innerFrom;
+            token.StrippedTo = innerTo;
             token.HasEdges = true;
-            token.Inner = ComputeHash(span[innerFrom..innerTo], ascii: true);
-            token.InnerStart = innerTo > innerFrom ? baseView.StartOf(from + innerFrom) : token.Start;
-            token.InnerEnd = innerTo > innerFrom ? baseView.EndOf(from + innerTo - 1) : token.Start;
+            token.Stripped = ComputeHash(span[innerFrom..innerTo], ascii: true);
+            token.StrippedStart = innerTo > innerFrom ? baseView.StartOf(from + innerFrom) : token.Start;
+            token.StrippedEnd = innerTo > innerFrom ? baseView.EndOf(from + innerTo - 1) : token.Start;
         }
         else
         {
-            token.InnerFrom = 0;
-            token.InnerTo = length;
             token.HasEdges = false;
-            token.Inner = token.Full;
-            token.InnerStart = token.Start;
-            token.InnerEnd = token.End;
         }
         if (_hasSubstringEntries)
         {
@@ -436,20 +423,14 @@ internal sealed class KeywordScanner
         {
             innerTo--;
         }
-        token.InnerFrom = innerFrom;
-        token.InnerTo = innerTo;
         token.HasEdges = innerFrom > 0 || innerTo < _length;
         if (token.HasEdges)
         {
-            token.Inner = ComputeHash(span[innerFrom..innerTo], _ascii);
-            token.InnerStart = innerTo > innerFrom ? _starts[innerFrom] : token.Start;
-            token.InnerEnd = innerTo > innerFrom ? _ends[innerTo - 1] : token.Start;
-        }
-        else
-        {
-            token.Inner = token.Full;
-            token.InnerStart = token.Start;
-            token.InnerEnd = token.End;
+            token.StrippedFrom = innerFrom;
+            token.StrippedTo = innerTo;
+            token.Stripped = ComputeHash(span[innerFrom..innerTo], _ascii);
+            token.StrippedStart = innerTo > innerFrom ? _starts[innerFrom] : token.Start;
+            token.StrippedEnd = innerTo > innerFrom ? _ends[innerTo - 1] : token.Start;
         }
         CompleteToken(span);
     }
@@ -461,9 +442,9 @@ internal sealed class KeywordScanner
 
         // Candidates that are the token itself.
         Probe(token.Full, KeywordCandidateKind.Token, token.Start, token.End, parts: 1, inner: false);
-        if (token.HasEdges && token.Inner.Length1 > 0)
+        if (token.HasEdges && token.Stripped.Length1 > 0)
         {
-            Probe(token.Inner, KeywordCandidateKind.Stripped, token.InnerStart, token.InnerEnd, parts: 1, inner: true);
+            Probe(token.Stripped, KeywordCandidateKind.Stripped, token.StrippedStart, token.StrippedEnd, parts: 1, inner: true);
         }
         if (_hasSubstringEntries)
         {
@@ -512,14 +493,20 @@ internal sealed class KeywordScanner
     /// <summary>Probes the joins of the current token with the previous one and two (full and stripped forms).</summary>
     private void ProbeJoins()
     {
-        ref var token = ref _tokens[_current];
-        ref var prev1 = ref _tokens[_current == 0 ? 2 : _current - 1];
-        ref var prev2 = ref _tokens[_current == 2 ? 0 : _current + 1];
+        var tokens = _tokens;
+        int current = _current;
+        ref var token = ref tokens[current];
+        ref var prev1 = ref tokens[current == 0 ? 2 : current - 1];
+        ref var prev2 = ref tokens[current == 2 ? 0 : current + 1];
+
+        // Hashes are combined through references: copying a token's just-written fields as one
+        // block would stall on store forwarding.
         var join2 = CandidateHash.Concat(prev1.Full, token.Full);
         Probe(join2, KeywordCandidateKind.Join, prev1.Start, token.End, parts: 2, inner: false);
-        if (prev1.HasEdges || token.HasEdges)
+        bool edges = prev1.HasEdges || token.HasEdges;
+        if (edges)
         {
-            var inner2 = CandidateHash.Concat(prev1.Inner, token.Inner);
+            var inner2 = CandidateHash.Concat(prev1.HasEdges ? ref prev1.Stripped : ref prev1.Full, token.HasEdges ? ref token.Stripped : ref token.Full);
             Probe(inner2, KeywordCandidateKind.Join, prev1.InnerStart, token.InnerEnd, parts: 2, inner: true);
         }
         if (_previousCount >= 2)
@@ -528,7 +515,8 @@ internal sealed class KeywordScanner
             Probe(join3, KeywordCandidateKind.Join, prev2.Start, token.End, parts: 3, inner: false);
             if (prev2.HasEdges || token.HasEdges)
             {
-                var inner3 = CandidateHash.Concat(CandidateHash.Concat(prev2.Inner, prev1.Full), token.Inner);
+                var head = CandidateHash.Concat(prev2.HasEdges ? ref prev2.Stripped : ref prev2.Full, prev1.Full);
+                var inner3 = CandidateHash.Concat(head, token.HasEdges ? ref token.Stripped : ref token.Full);
                 Probe(inner3, KeywordCandidateKind.Join, prev2.InnerStart, token.InnerEnd, parts: 3, inner: true);
             }
         }
@@ -552,7 +540,7 @@ internal sealed class KeywordScanner
             return; // only long entries match composites, and their V1 is at least that long
         }
         ulong key = KeywordMatcher.Key(hash.V4.H);
-        if (_matcher.MayContain(key))
+        if (KeywordMatcher.FilterMayContain(_filter, _filterMask, key))
         {
             Confirm(key, kind, start, end, parts, inner);
         }
@@ -764,10 +752,24 @@ internal sealed class KeywordScanner
 
     private struct TokenInfo
     {
-        public int Start, End, InnerStart, InnerEnd, Length, InnerFrom, InnerTo;
+        public int Start, End, Length;
+        public CandidateHash Full;
         public bool HasEdges;
-        public CandidateHash Full, Inner;
+
+        // The token without its leading and trailing look-alike symbols; set only when HasEdges.
+        public CandidateHash Stripped;
+        public int StrippedStart, StrippedEnd, StrippedFrom, StrippedTo;
+
         public char[] Chars;
+
+        // The token as joins see it with edges stripped (itself when it has none).
+        public readonly int InnerStart => HasEdges ? StrippedStart : Start;
+
+        public readonly int InnerEnd => HasEdges ? StrippedEnd : End;
+
+        public readonly int InnerFrom => HasEdges ? StrippedFrom : 0;
+
+        public readonly int InnerTo => HasEdges ? StrippedTo : Length;
     }
 
     /// <summary>Per-ASCII-char tables for the fast path: token class, lower case, skeleton, leet.</summary>

@@ -73,12 +73,26 @@ public static class UnicodeNormalizer
         while (i < text.Length)
         {
             char c = text[i];
-            if (c is >= ' ' and <= '~' && segment.Count == 0)
+            if (segment.Count == 0 && (c is >= ' ' and <= '~' || (c >= '\u00A0' && (pass[c] & copyable) != 0)))
             {
-                // A run of printable ASCII maps to itself; its last char is left to the general
-                // path below, because a combining mark after it may compose with it.
-                int run = text[i..].IndexOfAnyExceptInRange(' ', '~');
-                int copy = (run < 0 ? text.Length - i : run) - 1;
+                // A run of printable ASCII and other copyable chars maps to itself char for char;
+                // its last char is left to the general path below, because a combining mark
+                // after it may compose with it.
+                int end = i;
+                while (true)
+                {
+                    int ascii = text[end..].IndexOfAnyExceptInRange(' ', '~');
+                    end = ascii < 0 ? text.Length : end + ascii;
+                    while (end < text.Length && text[end] >= '\u00A0' && (pass[text[end]] & copyable) != 0)
+                    {
+                        end++;
+                    }
+                    if (end == text.Length || text[end] is < ' ' or > '~')
+                    {
+                        break;
+                    }
+                }
+                int copy = end - i - 1;
                 if (copy > 0)
                 {
                     output.AppendIdentity(text.Slice(i, copy), offset + i);
