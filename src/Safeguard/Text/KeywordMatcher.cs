@@ -60,6 +60,8 @@ internal sealed class KeywordMatcher
     private readonly ulong[] _filter;
     private readonly int _keyMask;
     private readonly int _filterMask;
+    private readonly ulong[] _heads;
+    private readonly int _headMask;
     private readonly AhoCorasick?[] _substring = new AhoCorasick?[5];
     private readonly int[][] _substringEntries = new int[5][];
 
@@ -69,6 +71,7 @@ internal sealed class KeywordMatcher
         // Views are nested functions (V2 = f(V1), V3 = g(V2), V4 = h(V3)), so any match in any view
         // implies equal collapsed views: one V4 probe per candidate decides whether to look closer.
         var forms = new Dictionary<ulong, List<int>>();
+        var heads = new HashSet<ulong>();
         var substringForms = new List<string>[5];
         var substringIds = new List<int>[5];
         for (int v = 1; v <= 4; v++)
@@ -93,6 +96,16 @@ internal sealed class KeywordMatcher
                 forms[key] = list = [];
             }
             list.Add(entry.Index);
+            if (!entry.IsShort)
+            {
+                // Only long entries match joins, and a join's first part is a prefix of its collapsed view.
+                var prefix = ViewHash.Empty;
+                foreach (char c in entry.Views.Collapsed)
+                {
+                    prefix.Append(c);
+                    heads.Add(Key(prefix.H));
+                }
+            }
         }
         int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, forms.Count * 2));
         _keys = new ulong[capacity];
@@ -114,6 +127,13 @@ internal sealed class KeywordMatcher
             _refs[slot] = [.. list];
             _filter[FilterWord(key, _filterMask)] |= FilterBits(key);
         }
+        int headWords = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, heads.Count * 12 / 64));
+        _heads = new ulong[headWords];
+        _headMask = headWords - 1;
+        foreach (ulong key in heads)
+        {
+            _heads[FilterWord(key, _headMask)] |= FilterBits(key);
+        }
         for (int v = 1; v <= 4; v++)
         {
             _substringEntries[v] = [.. substringIds[v]];
@@ -129,7 +149,7 @@ internal sealed class KeywordMatcher
     public KeywordEntry this[int index] => _entries[index];
 
     /// <summary>Approximate bytes held by the lookup structures (not the entry strings).</summary>
-    public long LookupBytes => (_keys.Length * 8L) + (_refs.Length * 8L) + (_filter.Length * 8L);
+    public long LookupBytes => (_keys.Length * 8L) + (_refs.Length * 8L) + (_filter.Length * 8L) + (_heads.Length * 8L);
 
     internal static ulong HashOf(ReadOnlySpan<char> s)
     {
@@ -151,6 +171,12 @@ internal sealed class KeywordMatcher
 
     /// <summary>The prefilter words and their index mask, for scanners that test it inline (<see cref="FilterMayContain"/>).</summary>
     internal (ulong[] Words, int Mask) Filter => (_filter, _filterMask);
+
+    /// <summary>
+    /// The prefilter of join heads: the keys of every prefix of the collapsed view of every long
+    /// entry. A join can match only when its first part's key passes (<see cref="FilterMayContain"/>).
+    /// </summary>
+    internal (ulong[] Words, int Mask) HeadFilter => (_heads, _headMask);
 
     /// <summary>False when no entry's collapsed view hashes to <paramref name="key"/>; true may be a false positive.</summary>
     internal bool MayContain(ulong key) => FilterMayContain(_filter, _filterMask, key);

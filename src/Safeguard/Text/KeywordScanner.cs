@@ -27,6 +27,8 @@ internal sealed class KeywordScanner
     private readonly KeywordMatcher _matcher;
     private readonly ulong[] _filter;
     private readonly int _filterMask;
+    private readonly ulong[] _heads;
+    private readonly int _headMask;
     private readonly bool _hasSubstringEntries;
     private readonly List<RawKeywordHit> _hits;
     private readonly HashSet<(int Entry, int Start, int End)> _seen = [];
@@ -59,6 +61,7 @@ internal sealed class KeywordScanner
     {
         _matcher = matcher;
         (_filter, _filterMask) = matcher.Filter;
+        (_heads, _headMask) = matcher.HeadFilter;
         _hasSubstringEntries = matcher.HasSubstringEntries;
         _hits = hits;
         _chars = _tokens[0].Chars;
@@ -295,12 +298,13 @@ internal sealed class KeywordScanner
         token.Length = length;
         token.HasEdges = false;
         token.Full = new CandidateHash { V4 = new ViewHash { H = hash, Pow = power, Length = length4, First = first, Last = last }, Length1 = length };
+        ulong key = KeywordMatcher.Key(hash);
+        token.FullHead = KeywordMatcher.FilterMayContain(_heads, _headMask, key);
         _length = length;
         _codePoints = length;
 
         var filter = _filter;
         int filterMask = _filterMask;
-        ulong key = KeywordMatcher.Key(hash);
         if (KeywordMatcher.FilterMayContain(filter, filterMask, key))
         {
             Confirm(key, KeywordCandidateKind.Token, start, end, parts: 1, inner: false);
@@ -313,7 +317,7 @@ internal sealed class KeywordScanner
             {
                 ProbeJoins();
             }
-            else
+            else if (prev1.FullHead || (_previousCount >= 2 && prev2.FullHead))
             {
                 // join2 = prev1 + token in the collapsed view: a run across the seam counts once.
                 ulong tailHash = hash;
@@ -325,7 +329,7 @@ internal sealed class KeywordScanner
                 }
                 ulong join2 = (prev1.Full.V4.H * tailPower) + tailHash;
                 int join2Length = prev1.Full.Length1 + length;
-                if (join2Length >= KeywordNormalizer.ShortEntryLength)
+                if (prev1.FullHead && join2Length >= KeywordNormalizer.ShortEntryLength)
                 {
                     key = KeywordMatcher.Key(join2);
                     if (KeywordMatcher.FilterMayContain(filter, filterMask, key))
@@ -333,7 +337,7 @@ internal sealed class KeywordScanner
                         Confirm(key, KeywordCandidateKind.Join, prev1.Start, end, parts: 2, inner: false);
                     }
                 }
-                if (_previousCount >= 2)
+                if (_previousCount >= 2 && prev2.FullHead)
                 {
                     // join3 = prev2 + join2; join2 starts with prev1's first char.
                     ulong join2Power = prev1.Full.V4.Pow * tailPower;
@@ -439,6 +443,11 @@ internal sealed class KeywordScanner
     private void CompleteToken(ReadOnlySpan<char> span)
     {
         ref var token = ref _tokens[_current];
+        token.FullHead = IsHead(token.Full.V4);
+        if (token.HasEdges)
+        {
+            token.StrippedHead = IsHead(token.Stripped.V4);
+        }
 
         // Candidates that are the token itself.
         Probe(token.Full, KeywordCandidateKind.Token, token.Start, token.End, parts: 1, inner: false);
@@ -490,6 +499,9 @@ internal sealed class KeywordScanner
         _ascii = true;
     }
 
+    /// <summary>Whether a join that starts with this part can match: it must be a prefix of a long entry (an empty part always is).</summary>
+    private bool IsHead(in ViewHash part) => part.Length == 0 || KeywordMatcher.FilterMayContain(_heads, _headMask, KeywordMatcher.Key(part.H));
+
     /// <summary>Probes the joins of the current token with the previous one and two (full and stripped forms).</summary>
     private void ProbeJoins()
     {
@@ -502,18 +514,23 @@ internal sealed class KeywordScanner
         // Hashes are combined through references: copying a token's just-written fields as one
         // block would stall on store forwarding.
         var join2 = CandidateHash.Concat(prev1.Full, token.Full);
-        Probe(join2, KeywordCandidateKind.Join, prev1.Start, token.End, parts: 2, inner: false);
-        bool edges = prev1.HasEdges || token.HasEdges;
-        if (edges)
+        if (prev1.FullHead)
+        {
+            Probe(join2, KeywordCandidateKind.Join, prev1.Start, token.End, parts: 2, inner: false);
+        }
+        if ((prev1.HasEdges || token.HasEdges) && prev1.InnerHead)
         {
             var inner2 = CandidateHash.Concat(prev1.HasEdges ? ref prev1.Stripped : ref prev1.Full, token.HasEdges ? ref token.Stripped : ref token.Full);
             Probe(inner2, KeywordCandidateKind.Join, prev1.InnerStart, token.InnerEnd, parts: 2, inner: true);
         }
         if (_previousCount >= 2)
         {
-            var join3 = CandidateHash.Concat(prev2.Full, join2);
-            Probe(join3, KeywordCandidateKind.Join, prev2.Start, token.End, parts: 3, inner: false);
-            if (prev2.HasEdges || token.HasEdges)
+            if (prev2.FullHead)
+            {
+                var join3 = CandidateHash.Concat(prev2.Full, join2);
+                Probe(join3, KeywordCandidateKind.Join, prev2.Start, token.End, parts: 3, inner: false);
+            }
+            if ((prev2.HasEdges || token.HasEdges) && prev2.InnerHead)
             {
                 var head = CandidateHash.Concat(prev2.HasEdges ? ref prev2.Stripped : ref prev2.Full, prev1.Full);
                 var inner3 = CandidateHash.Concat(head, token.HasEdges ? ref token.Stripped : ref token.Full);
@@ -756,6 +773,9 @@ internal sealed class KeywordScanner
         public CandidateHash Full;
         public bool HasEdges;
 
+        // Whether joins that start with this token (or its stripped form) can match at all.
+        public bool FullHead, StrippedHead;
+
         // The token without its leading and trailing look-alike symbols; set only when HasEdges.
         public CandidateHash Stripped;
         public int StrippedStart, StrippedEnd, StrippedFrom, StrippedTo;
@@ -763,6 +783,8 @@ internal sealed class KeywordScanner
         public char[] Chars;
 
         // The token as joins see it with edges stripped (itself when it has none).
+        public readonly bool InnerHead => HasEdges ? StrippedHead : FullHead;
+
         public readonly int InnerStart => HasEdges ? StrippedStart : Start;
 
         public readonly int InnerEnd => HasEdges ? StrippedEnd : End;
