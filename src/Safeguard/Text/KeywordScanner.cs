@@ -73,13 +73,13 @@ internal sealed class KeywordScanner
     /// pass, with no per-char bookkeeping. A token with other chars, or one still open at the end
     /// of the block, is built char by char and hashed when it ends.
     /// </summary>
-    public void Feed(MappedText baseView)
+    public void Feed(MappedText baseView, int offset = 0)
     {
         var chars = baseView.Chars;
         int n = chars.Length;
         ref uint table = ref MemoryMarshal.GetArrayDataReference(s_ascii.Packed);
         bool slow = _slow;
-        int i = 0;
+        int i = offset;
         while (i < n)
         {
             uint c = chars[i];

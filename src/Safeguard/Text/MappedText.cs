@@ -82,6 +82,19 @@ internal sealed class MappedText : IDisposable
         Length += chars.Length;
     }
 
+    /// <summary>Appends <paramref name="count"/> chars of <paramref name="source"/> from <paramref name="from"/>, with their spans.</summary>
+    public void AppendFrom(MappedText source, int from, int count)
+    {
+        while (Length + count > _chars.Length)
+        {
+            Grow();
+        }
+        source._chars.AsSpan(from, count).CopyTo(_chars.AsSpan(Length));
+        source._starts.AsSpan(from, count).CopyTo(_starts.AsSpan(Length));
+        source._ends.AsSpan(from, count).CopyTo(_ends.AsSpan(Length));
+        Length += count;
+    }
+
     /// <summary>Overwrites the char at <paramref name="index"/> and widens its original span.</summary>
     public void Set(int index, char c, int start, int end)
     {

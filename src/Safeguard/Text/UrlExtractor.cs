@@ -60,8 +60,11 @@ internal static class UrlExtractor
         Extract(original, baseView, allowReservedTestDomains, output, workspace);
     }
 
-    /// <summary>Extracts URLs, reusing the buffers of <paramref name="workspace"/> (one per scan).</summary>
-    public static void Extract(string original, MappedText baseView, bool allowReservedTestDomains, List<ExtractedUrl> output, Workspace workspace)
+    /// <summary>
+    /// Extracts URLs, reusing the buffers of <paramref name="workspace"/> (one per scan); the search
+    /// starts at the first char whose original position is at least <paramref name="resumeAt"/>.
+    /// </summary>
+    public static void Extract(string original, MappedText baseView, bool allowReservedTestDomains, List<ExtractedUrl> output, Workspace workspace, int resumeAt = 0)
     {
         // The rewriting passes copy the text; most text needs neither, so they run only when a
         // cheap vectorised search finds something they could change.
@@ -74,7 +77,7 @@ internal static class UrlExtractor
         {
             view = JoinSpacedWords(view, workspace);
         }
-        Scan(original, view, allowReservedTestDomains, workspace.Dots, output);
+        Scan(original, view, allowReservedTestDomains, workspace.Dots, output, resumeAt);
     }
 
     // Every rewrite contains one of these chars: the bracket of "[.]", the x or * of "hxxp" and
@@ -324,6 +327,51 @@ internal static class UrlExtractor
         return output;
     }
 
+    /// <summary>
+    /// The last space at or before <paramref name="limit"/> where URL extraction can start afresh:
+    /// between two words of two chars or more, neither "dot" nor "slash", so that no spaced-out
+    /// join (runs of single chars, " . ", " dot ", " / ") runs across it. -1 when there is none.
+    /// </summary>
+    internal static int LastFreshStart(ReadOnlySpan<char> text, int limit)
+    {
+        for (int p = Math.Min(limit, text.Length - 1); p > 0; p--)
+        {
+            if (text[p] != ' ')
+            {
+                continue;
+            }
+            int rightStart = p;
+            while (rightStart < text.Length && IsSpace(text[rightStart]))
+            {
+                rightStart++;
+            }
+            int rightEnd = rightStart;
+            while (rightEnd < text.Length && !IsSpace(text[rightEnd]))
+            {
+                rightEnd++;
+            }
+            int leftEnd = p;
+            while (leftEnd > 0 && IsSpace(text[leftEnd - 1]))
+            {
+                leftEnd--;
+            }
+            int leftStart = leftEnd;
+            while (leftStart > 0 && !IsSpace(text[leftStart - 1]))
+            {
+                leftStart--;
+            }
+            if (IsPlainWord(text[leftStart..leftEnd]) && IsPlainWord(text[rightStart..rightEnd]))
+            {
+                return p;
+            }
+            p = leftStart; // every space in between borders the same short word
+        }
+        return -1;
+
+        static bool IsPlainWord(ReadOnlySpan<char> word) =>
+            word.Length >= 2 && !word.Equals("dot", StringComparison.OrdinalIgnoreCase) && !word.Equals("slash", StringComparison.OrdinalIgnoreCase);
+    }
+
     private static bool IsWord(UView u, int s, string word)
     {
         for (int m = 0; m < word.Length; m++)
@@ -371,11 +419,15 @@ internal static class UrlExtractor
     private static bool IsUrlChar(char c) => c > ' ' && c is not ('<' or '>' or '"' or '`' or '\u007F') && !(c > 127 && char.IsWhiteSpace(c));
 
     /// <summary>Pass 3: find scheme URLs and bare hosts with a known top-level domain.</summary>
-    private static void Scan(string original, UView u, bool allowTest, List<int> dots, List<ExtractedUrl> output)
+    private static void Scan(string original, UView u, bool allowTest, List<int> dots, List<ExtractedUrl> output, int resumeAt)
     {
         var chars = u.Chars;
         int n = u.Length;
         int i = 0;
+        while (i < n && u.Starts[i] < resumeAt)
+        {
+            i++; // already scanned with the previous block
+        }
         while (i < n)
         {
             // Every URL contains '.' or ':'; jump to the next one and back up to the start of its word.
