@@ -60,6 +60,8 @@ internal sealed class KeywordMatcher
     private readonly ulong[] _filter;
     private readonly int _keyMask;
     private readonly int _filterMask;
+    private readonly ulong[] _heads;
+    private readonly int _headMask;
     private readonly AhoCorasick?[] _substring = new AhoCorasick?[5];
     private readonly int[][] _substringEntries = new int[5][];
 
@@ -69,6 +71,7 @@ internal sealed class KeywordMatcher
         // Views are nested functions (V2 = f(V1), V3 = g(V2), V4 = h(V3)), so any match in any view
         // implies equal collapsed views: one V4 probe per candidate decides whether to look closer.
         var forms = new Dictionary<ulong, List<int>>();
+        var heads = new HashSet<ulong>();
         var substringForms = new List<string>[5];
         var substringIds = new List<int>[5];
         for (int v = 1; v <= 4; v++)
@@ -93,14 +96,26 @@ internal sealed class KeywordMatcher
                 forms[key] = list = [];
             }
             list.Add(entry.Index);
+            if (!entry.IsShort)
+            {
+                // Only long entries match joins, and a join's first part is a prefix of its collapsed view.
+                var prefix = ViewHash.Empty;
+                foreach (char c in entry.Views.Collapsed)
+                {
+                    prefix.Append(c);
+                    heads.Add(Key(prefix.H));
+                }
+            }
         }
         int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, forms.Count * 2));
         _keys = new ulong[capacity];
         _refs = new int[capacity][];
         _keyMask = capacity - 1;
-        int filterBits = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1024, forms.Count * 16));
-        _filter = new ulong[filterBits / 64];
-        _filterMask = filterBits - 1;
+        // About 12 bits per key, four of them set per key in one word: small enough to stay in the
+        // first-level cache next to the text, about 0.5 % false positives.
+        int filterWords = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, forms.Count * 12 / 64));
+        _filter = new ulong[filterWords];
+        _filterMask = filterWords - 1;
         foreach (var (key, list) in forms)
         {
             int slot = (int)(key >> 20) & _keyMask;
@@ -110,8 +125,14 @@ internal sealed class KeywordMatcher
             }
             _keys[slot] = key;
             _refs[slot] = [.. list];
-            int bit = (int)key & _filterMask;
-            _filter[bit >> 6] |= 1UL << bit;
+            _filter[FilterWord(key, _filterMask)] |= FilterBits(key);
+        }
+        int headWords = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, heads.Count * 12 / 64));
+        _heads = new ulong[headWords];
+        _headMask = headWords - 1;
+        foreach (ulong key in heads)
+        {
+            _heads[FilterWord(key, _headMask)] |= FilterBits(key);
         }
         for (int v = 1; v <= 4; v++)
         {
@@ -128,7 +149,7 @@ internal sealed class KeywordMatcher
     public KeywordEntry this[int index] => _entries[index];
 
     /// <summary>Approximate bytes held by the lookup structures (not the entry strings).</summary>
-    public long LookupBytes => (_keys.Length * 8L) + (_refs.Length * 8L) + (_filter.Length * 8L);
+    public long LookupBytes => (_keys.Length * 8L) + (_refs.Length * 8L) + (_filter.Length * 8L) + (_heads.Length * 8L);
 
     internal static ulong HashOf(ReadOnlySpan<char> s)
     {
@@ -148,12 +169,37 @@ internal sealed class KeywordMatcher
         return k == 0 ? 1 : k;
     }
 
-    /// <summary>Entries whose collapsed view hashes to <paramref name="key"/>, or null.</summary>
+    /// <summary>The prefilter words and their index mask, for scanners that test it inline (<see cref="FilterMayContain"/>).</summary>
+    internal (ulong[] Words, int Mask) Filter => (_filter, _filterMask);
+
+    /// <summary>
+    /// The prefilter of join heads: the keys of every prefix of the collapsed view of every long
+    /// entry. A join can match only when its first part's key passes (<see cref="FilterMayContain"/>).
+    /// </summary>
+    internal (ulong[] Words, int Mask) HeadFilter => (_heads, _headMask);
+
+    /// <summary>False when no entry's collapsed view hashes to <paramref name="key"/>; true may be a false positive.</summary>
+    internal bool MayContain(ulong key) => FilterMayContain(_filter, _filterMask, key);
+
+    /// <summary>The prefilter test: both of the key's bits set in its word.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool FilterMayContain(ulong[] words, int mask, ulong key)
+    {
+        ulong bits = FilterBits(key);
+        return (words[FilterWord(key, mask)] & bits) == bits;
+    }
+
+    // Word from bits 40 and up (the table slot uses bits 20 and up of the low half), bits from the
+    // low 18 bits and the top 6.
+    private static int FilterWord(ulong key, int mask) => (int)(key >> 40) & mask;
+
+    private static ulong FilterBits(ulong key) =>
+        (1UL << (int)(key & 63)) | (1UL << (int)((key >> 6) & 63)) | (1UL << (int)((key >> 12) & 63)) | (1UL << (int)(key >> 58));
+
+    /// <summary>Entries whose collapsed view hashes to <paramref name="key"/>, or null.</summary>
     internal int[]? Lookup(ulong key)
     {
-        int bit = (int)key & _filterMask;
-        if ((_filter[bit >> 6] & (1UL << bit)) == 0)
+        if (!MayContain(key))
         {
             return null;
         }
@@ -231,6 +277,7 @@ internal struct ViewHash
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ViewHash Concat(in ViewHash a, in ViewHash b) => new()
     {
         H = (a.H * b.Pow) + b.H,
@@ -241,12 +288,18 @@ internal struct ViewHash
     };
 
     /// <summary>Concatenation in the collapsed view: a run spanning the seam counts once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ViewHash ConcatCollapsing(in ViewHash a, in ViewHash b)
     {
         if (a.Length == 0 || b.Length == 0 || a.Last != b.First)
         {
             return Concat(a, b);
         }
+        return ConcatAcrossRun(a, b);
+    }
+
+    private static ViewHash ConcatAcrossRun(in ViewHash a, in ViewHash b)
+    {
         ulong shorter = b.Pow * KeywordMatcher.PrimeInverse;
         var tail = new ViewHash
         {

@@ -70,10 +70,71 @@ public static class KeywordNormalizer
     public static KeywordViews ViewsOfBase(string v1)
     {
         ArgumentNullException.ThrowIfNull(v1);
+        if (Ascii.IsValid(v1))
+        {
+            return ViewsOfAsciiBase(v1);
+        }
         string v2 = Skeleton(v1);
         string v3 = Leet(v2);
         return new KeywordViews(v1, v2, v3, Collapse(v3));
     }
+
+    /// <summary>
+    /// <see cref="ViewsOfBase"/> for ASCII text, without the general pipeline: ASCII is its own NFD,
+    /// and the prototypes of ASCII chars are ASCII (checked when the table loads), so the skeleton
+    /// is the char-by-char mapping, lower-cased.
+    /// </summary>
+    private static KeywordViews ViewsOfAsciiBase(string v1)
+    {
+        var skeletons = s_asciiSkeletons.Value;
+        var leet = s_leet.Value;
+        int length = 0;
+        foreach (char c in v1)
+        {
+            length += skeletons[c].Length;
+        }
+        Span<char> v2 = length <= 256 ? stackalloc char[length] : new char[length];
+        int k = 0;
+        foreach (char c in v1)
+        {
+            foreach (char t in skeletons[c])
+            {
+                v2[k++] = t;
+            }
+        }
+        string skeleton = v2.SequenceEqual(v1) ? v1 : new string(v2);
+        for (k = 0; k < v2.Length; k++)
+        {
+            v2[k] = leet[v2[k]];
+        }
+        string leetView = v2.SequenceEqual(skeleton) ? skeleton : new string(v2);
+        int collapsed = 0;
+        for (k = 0; k < v2.Length; k++)
+        {
+            if (k == 0 || v2[k] != v2[k - 1])
+            {
+                v2[collapsed++] = v2[k];
+            }
+        }
+        string collapsedView = collapsed == leetView.Length ? leetView : new string(v2[..collapsed]);
+        return new KeywordViews(v1, skeleton, leetView, collapsedView);
+    }
+
+    /// <summary>The skeleton of each ASCII char on its own (lower-cased prototype, or the char lower-cased).</summary>
+    private static readonly Lazy<string[]> s_asciiSkeletons = new(() =>
+    {
+        var table = new string[128];
+        for (int c = 0; c < 128; c++)
+        {
+            string single = ((char)c).ToString();
+            table[c] = Skeleton(single);
+            if (!Ascii.IsValid(table[c]))
+            {
+                throw new InvalidDataException("confusables.txt: an ASCII char must map to ASCII");
+            }
+        }
+        return table;
+    });
 
     /// <summary>UTS #39 skeleton (NFD, map to prototypes, NFD) followed by lower-casing.</summary>
     public static string Skeleton(string v1)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Buffers;
+using System.Runtime.Intrinsics;
 
 namespace Safeguard.Text;
 
@@ -49,6 +50,49 @@ internal sealed class MappedText : IDisposable
         _starts[Length] = start;
         _ends[Length] = end;
         Length++;
+    }
+
+    /// <summary>Appends chars that map one-to-one to the original text starting at <paramref name="start"/>.</summary>
+    public void AppendIdentity(ReadOnlySpan<char> chars, int start)
+    {
+        while (Length + chars.Length > _chars.Length)
+        {
+            Grow();
+        }
+        chars.CopyTo(_chars.AsSpan(Length));
+        var starts = _starts.AsSpan(Length, chars.Length);
+        var ends = _ends.AsSpan(Length, chars.Length);
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated && starts.Length >= Vector256<int>.Count)
+        {
+            var next = Vector256.Create(start) + Vector256<int>.Indices;
+            var step = Vector256.Create(Vector256<int>.Count);
+            for (; k <= starts.Length - Vector256<int>.Count; k += Vector256<int>.Count)
+            {
+                next.StoreUnsafe(ref starts[k]);
+                (next + Vector256<int>.One).StoreUnsafe(ref ends[k]);
+                next += step;
+            }
+        }
+        for (; k < starts.Length; k++)
+        {
+            starts[k] = start + k;
+            ends[k] = start + k + 1;
+        }
+        Length += chars.Length;
+    }
+
+    /// <summary>Appends <paramref name="count"/> chars of <paramref name="source"/> from <paramref name="from"/>, with their spans.</summary>
+    public void AppendFrom(MappedText source, int from, int count)
+    {
+        while (Length + count > _chars.Length)
+        {
+            Grow();
+        }
+        source._chars.AsSpan(from, count).CopyTo(_chars.AsSpan(Length));
+        source._starts.AsSpan(from, count).CopyTo(_starts.AsSpan(Length));
+        source._ends.AsSpan(from, count).CopyTo(_ends.AsSpan(Length));
+        Length += count;
     }
 
     /// <summary>Overwrites the char at <paramref name="index"/> and widens its original span.</summary>

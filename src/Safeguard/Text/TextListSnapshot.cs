@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
@@ -10,13 +11,16 @@ public sealed record UrlListMatch(TextListEntry Entry, UrlMatchRule Rule);
 
 /// <summary>
 /// An immutable, thread-safe set of URL and keyword lists, built once by
-/// <see cref="TextListBuilder"/>. Any number of threads may call <see cref="Scan"/> at once; a
+/// <see cref="TextListBuilder"/>. Any number of threads may call <see cref="Scan(string, TextScanOptions?)"/> at once; a
 /// reload builds a new snapshot and swaps it in (see <see cref="TextListHolder"/>), so scans never wait.
 /// </summary>
 public sealed class TextListSnapshot
 {
     /// <summary>Text is normalised and scanned in blocks of about this many chars, cut at white space.</summary>
     internal const int BlockSize = 1 << 20;
+
+    /// <summary>Chars at the end of a block scanned again for URLs with the next block (longer than any URL taken from text).</summary>
+    internal const int UrlOverlap = 4 * UrlExtractor.MaxUrlLength;
 
     private readonly UrlGroup[] _pageGroups;
     private readonly FrozenDictionary<string, TextListEntry[]> _domains;
@@ -95,7 +99,13 @@ public sealed class TextListSnapshot
     /// Finds every URL and keyword list entry in <paramref name="text"/>. Spans refer to the original
     /// text. Linear in the text; any input, however hostile, returns.
     /// </summary>
-    public TextScanResult Scan(string text, TextScanOptions? options = null)
+    public TextScanResult Scan(string text, TextScanOptions? options = null) => Scan(text, options, BlockSize, UrlOverlap);
+
+    /// <summary>
+    /// <see cref="Scan(string, TextScanOptions?)"/> with a given block size and URL overlap (tests
+    /// use small ones to exercise the block boundaries).
+    /// </summary>
+    internal TextScanResult Scan(string text, TextScanOptions? options, int blockSize, int urlOverlap)
     {
         ArgumentNullException.ThrowIfNull(text);
         options ??= TextScanOptions.Default;
@@ -108,24 +118,36 @@ public sealed class TextListSnapshot
         }
         var raw = new List<RawKeywordHit>();
         var scanner = keywords ? new KeywordScanner(_keywords, raw) : null;
-        using var baseView = new MappedText(Math.Min(text.Length, BlockSize) + 64);
+        bool blocks = text.Length > blockSize;
+        using var baseView = new MappedText(Math.Min(text.Length, blockSize) + (blocks ? urlOverlap : 0) + 64);
+        using var urlWorkspace = options.Urls ? new UrlExtractor.Workspace() : null;
+        using var overlap = options.Urls && blocks ? new MappedText(urlOverlap + 64) : null;
         int position = 0;
+        int resumeAt = 0;
         while (position < text.Length)
         {
-            int end = NextCut(text, position);
+            int end = NextCut(text, position, blockSize);
             baseView.Clear();
+            if (overlap is not null)
+            {
+                baseView.AppendFrom(overlap, 0, overlap.Length);
+            }
+            int fresh = baseView.Length;
             UnicodeNormalizer.AppendNormalized(text.AsSpan(position, end - position), position, NormalizationKind.Nfkc, baseView, removeInvisible: true);
-            scanner?.Feed(baseView);
+            scanner?.Feed(baseView, fresh);
             if (options.Urls)
             {
-                UrlExtractor.Extract(text, baseView, options.AllowReservedTestDomains, urls);
+                ExtractUrls(text, baseView, options.AllowReservedTestDomains, last: end == text.Length, urlOverlap, urls, urlWorkspace!, overlap, ref resumeAt);
             }
             position = end;
         }
         scanner?.Finish();
+        var matches = new List<UrlListMatch>();
         foreach (var url in urls)
         {
-            foreach (var match in MatchUrl(url.Url))
+            matches.Clear();
+            MatchUrl(url.Url, matches);
+            foreach (var match in matches)
             {
                 hits.Add(new TextHit(TextHitKind.Url, match.Entry, url.Start, url.End, url.Text,
                     Url: new UrlHitDetail(url.Url, match.Rule, url.Obfuscation, url.IsShortener)));
@@ -141,15 +163,70 @@ public sealed class TextListSnapshot
         return new TextScanResult(hits, urls, Version);
     }
 
+    /// <summary>
+    /// URLs of one block. A URL may run across the cut into the next block, so the last
+    /// <paramref name="urlOverlap"/> chars of the base view (from a space) are kept in
+    /// <paramref name="overlap"/> and scanned again at the start of the next block: URLs that start
+    /// in that tail are left to the next block, which resumes after the last URL kept here. Any URL
+    /// shorter than the overlap is therefore found whole, wherever the cuts fall.
+    /// </summary>
+    private static void ExtractUrls(string text, MappedText view, bool allowTest, bool last, int urlOverlap, List<ExtractedUrl> urls,
+        UrlExtractor.Workspace workspace, MappedText? overlap, ref int resumeAt)
+    {
+        int tail = view.Length;
+        int acceptBefore = int.MaxValue;
+        if (!last && overlap is not null)
+        {
+            // With no such place, everything waits for the next block, up to a bound: text without
+            // one in four overlaps (a megabyte of single letters) is cut anyway, where a spaced-out
+            // URL across the cut may be missed.
+            int limit = Math.Max(0, view.Length - urlOverlap);
+            int fresh = UrlExtractor.LastFreshStart(view.Chars, limit);
+            tail = fresh >= 0 ? fresh : view.Length > 4 * urlOverlap ? limit : 0;
+            acceptBefore = tail < view.Length ? view.StartOf(tail) : int.MaxValue;
+        }
+        int before = urls.Count;
+        UrlExtractor.Extract(text, view, allowTest, urls, workspace, resumeAt);
+        int kept = before;
+        while (kept < urls.Count && urls[kept].Start < acceptBefore)
+        {
+            kept++;
+        }
+        urls.RemoveRange(kept, urls.Count - kept);
+        if (kept > before)
+        {
+            resumeAt = urls[kept - 1].End;
+        }
+        if (overlap is not null)
+        {
+            overlap.Clear();
+            overlap.AppendFrom(view, tail, view.Length - tail);
+        }
+    }
+
     /// <summary>Matches one URL (e.g. a link field) against the URL lists.</summary>
     public IReadOnlyList<UrlListMatch> MatchUrl(NormalizedUrl url)
     {
         ArgumentNullException.ThrowIfNull(url);
         var matches = new List<UrlListMatch>();
+        MatchUrl(url, matches);
+        return matches;
+    }
+
+    /// <summary>Adds the entries <paramref name="url"/> matches to <paramref name="matches"/>; keys are built and looked up without allocating.</summary>
+    private void MatchUrl(NormalizedUrl url, List<UrlListMatch> matches)
+    {
+        int keyLength = 0;
         foreach (var group in _pageGroups)
         {
-            string key = url.MatchKey(group.Options);
-            if (group.Plain.TryGetValue(key, out var entries))
+            keyLength = Math.Max(keyLength, url.MatchKeyLength(group.Options));
+        }
+        char[]? rented = keyLength > 512 ? ArrayPool<char>.Shared.Rent(keyLength) : null;
+        Span<char> buffer = rented ?? stackalloc char[512];
+        foreach (var group in _pageGroups)
+        {
+            var key = buffer[..url.WriteMatchKey(group.Options, buffer)];
+            if (group.Plain.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var entries))
             {
                 string full = url.ToString();
                 foreach (var entry in entries)
@@ -158,58 +235,66 @@ public sealed class TextListSnapshot
                     matches.Add(new UrlListMatch(entry, rule));
                 }
             }
-            if (group.Digest.Count > 0 && group.Digest.TryGetValue(TextListBuilder.DigestOf(key), out entries))
+            if (group.Digest.Count > 0 && group.Digest.TryGetValue(TextListBuilder.DigestOf(key.ToString()), out entries))
             {
-                matches.AddRange(entries.Select(e => new UrlListMatch(e, UrlMatchRule.ExactAfterEquivalence)));
+                AddAll(matches, entries, UrlMatchRule.ExactAfterEquivalence);
             }
+        }
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
         }
         if (_domains.Count > 0 || _domainDigests.Count > 0)
         {
-            foreach (string suffix in HostSuffixes(url.HostKey))
+            // The host and its suffixes with at least two labels, longest first (B.4); IP literals only whole.
+            string hostKey = url.HostKey;
+            MatchDomain(hostKey, matches);
+            if (!hostKey.StartsWith('[') && !(hostKey.Length > 0 && char.IsAsciiDigit(hostKey[^1])))
             {
-                if (_domains.TryGetValue(suffix, out var entries))
+                int dot = hostKey.IndexOf('.', StringComparison.Ordinal);
+                while (dot >= 0)
                 {
-                    matches.AddRange(entries.Select(e => new UrlListMatch(e, UrlMatchRule.Domain)));
-                }
-                if (_domainDigests.Count > 0 && _domainDigests.TryGetValue(TextListBuilder.DigestOf(suffix), out entries))
-                {
-                    matches.AddRange(entries.Select(e => new UrlListMatch(e, UrlMatchRule.Domain)));
+                    var rest = hostKey.AsSpan(dot + 1);
+                    if (!rest.Contains('.'))
+                    {
+                        break;
+                    }
+                    MatchDomain(rest, matches);
+                    dot = hostKey.IndexOf('.', dot + 1);
                 }
             }
         }
-        return matches;
     }
 
-    /// <summary>The host and its suffixes with at least two labels, longest first (B.4). IP literals only whole.</summary>
-    internal static IEnumerable<string> HostSuffixes(string hostKey)
+    private void MatchDomain(ReadOnlySpan<char> suffix, List<UrlListMatch> matches)
     {
-        yield return hostKey;
-        if (hostKey.StartsWith('[') || (hostKey.Length > 0 && char.IsAsciiDigit(hostKey[^1])))
+        if (_domains.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(suffix, out var entries))
         {
-            yield break;
+            AddAll(matches, entries, UrlMatchRule.Domain);
         }
-        int dot = hostKey.IndexOf('.', StringComparison.Ordinal);
-        while (dot >= 0)
+        if (_domainDigests.Count > 0 && _domainDigests.TryGetValue(TextListBuilder.DigestOf(suffix.ToString()), out entries))
         {
-            string rest = hostKey[(dot + 1)..];
-            if (!rest.Contains('.', StringComparison.Ordinal))
-            {
-                yield break;
-            }
-            yield return rest;
-            dot = hostKey.IndexOf('.', dot + 1);
+            AddAll(matches, entries, UrlMatchRule.Domain);
+        }
+    }
+
+    private static void AddAll(List<UrlListMatch> matches, TextListEntry[] entries, UrlMatchRule rule)
+    {
+        foreach (var entry in entries)
+        {
+            matches.Add(new UrlListMatch(entry, rule));
         }
     }
 
     /// <summary>Where the block starting at <paramref name="position"/> ends: at a newline or space, never inside a combining sequence.</summary>
-    private static int NextCut(string text, int position)
+    private static int NextCut(string text, int position, int blockSize)
     {
-        if (text.Length - position <= BlockSize)
+        if (text.Length - position <= blockSize)
         {
             return text.Length;
         }
-        int target = position + BlockSize;
-        int floor = target - (BlockSize / 4);
+        int target = position + blockSize;
+        int floor = target - (blockSize / 4);
         foreach (char wanted in "\n ")
         {
             int at = text.LastIndexOf(wanted, target - 1, target - floor);

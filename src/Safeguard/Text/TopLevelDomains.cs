@@ -19,6 +19,9 @@ public static class TopLevelDomains
     /// <summary>True when <paramref name="label"/> (lower case, punycode for IDN) is a delegated top-level domain.</summary>
     public static bool IsKnown(string label) => s_tlds.Value.Contains(label);
 
+    /// <summary>As <see cref="IsKnown(string)"/>, without making a string of the label.</summary>
+    public static bool IsKnown(ReadOnlySpan<char> label) => s_tlds.Value.GetAlternateLookup<ReadOnlySpan<char>>().Contains(label);
+
     /// <summary>The reserved test names (RFC 2606/6761) accepted only when a test switch is on.</summary>
     public static bool IsReservedForTesting(string label) => s_reserved.Contains(label);
 
@@ -26,15 +29,15 @@ public static class TopLevelDomains
     public static bool IsShortener(string hostKey)
     {
         ArgumentNullException.ThrowIfNull(hostKey);
-        var set = s_shorteners.Value;
-        string h = hostKey;
+        var set = s_shorteners.Value.GetAlternateLookup<ReadOnlySpan<char>>();
+        var h = hostKey.AsSpan();
         while (true)
         {
             if (set.Contains(h))
             {
                 return true;
             }
-            int dot = h.IndexOf('.', StringComparison.Ordinal);
+            int dot = h.IndexOf('.');
             if (dot < 0)
             {
                 return false;

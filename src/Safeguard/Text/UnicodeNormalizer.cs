@@ -66,14 +66,41 @@ public static class UnicodeNormalizer
         var tables = s_tables.Value;
         bool compat = kind == NormalizationKind.Nfkc;
         bool compose = kind == NormalizationKind.Nfkc;
+        byte copyable = Tables.CopyableMask(kind, removeInvisible);
+        var pass = tables.Copyable;
         var segment = new List<Item>();
         int i = 0;
         while (i < text.Length)
         {
             char c = text[i];
-            if ((c < '\u00A0' || (tables.InertBmp[c] && !(removeInvisible && TextCharacters.IsDefaultIgnorable(c))))
-                && (i + 1 == text.Length || text[i + 1] < '\u0300'
-                    || (tables.InertBmp[text[i + 1]] && !(removeInvisible && TextCharacters.IsDefaultIgnorable(text[i + 1])))))
+            if (segment.Count == 0 && (c is >= ' ' and <= '~' || (c >= '\u00A0' && (pass[c] & copyable) != 0)))
+            {
+                // A run of printable ASCII and other copyable chars maps to itself char for char;
+                // its last char is left to the general path below, because a combining mark
+                // after it may compose with it.
+                int end = i;
+                while (true)
+                {
+                    int ascii = text[end..].IndexOfAnyExceptInRange(' ', '~');
+                    end = ascii < 0 ? text.Length : end + ascii;
+                    while (end < text.Length && text[end] >= '\u00A0' && (pass[text[end]] & copyable) != 0)
+                    {
+                        end++;
+                    }
+                    if (end == text.Length || text[end] is < ' ' or > '~')
+                    {
+                        break;
+                    }
+                }
+                int copy = end - i - 1;
+                if (copy > 0)
+                {
+                    output.AppendIdentity(text.Slice(i, copy), offset + i);
+                    i += copy;
+                    c = text[i];
+                }
+            }
+            if ((pass[c] & copyable) != 0 && (i + 1 == text.Length || text[i + 1] < '\u0300' || (pass[text[i + 1]] & copyable) != 0))
             {
                 // Nothing to decompose, reorder or compose here: copy (most text takes this path).
                 if (segment.Count > 0)
@@ -82,6 +109,20 @@ public static class UnicodeNormalizer
                 }
                 output.Append(removeInvisible && (c < ' ' || c is >= '\u007F' and < '\u00A0') ? ' ' : c, offset + i, offset + i + 1);
                 i++;
+                continue;
+            }
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
+                && (tables.CopyablePlane1(char.ConvertToUtf32(c, text[i + 1])) & copyable) != 0
+                && (i + 2 == text.Length || text[i + 2] < '\u0300' || (pass[text[i + 2]] & copyable) != 0))
+            {
+                // An inert supplementary char (emoji and the like): both halves keep the pair's span.
+                if (segment.Count > 0)
+                {
+                    Flush(segment, tables, compose, output);
+                }
+                output.Append(c, offset + i, offset + i + 2);
+                output.Append(text[i + 1], offset + i, offset + i + 2);
+                i += 2;
                 continue;
             }
             int cp = c;
@@ -290,6 +331,68 @@ public static class UnicodeNormalizer
         /// <summary>BMP chars that NFD/NFKC leave alone and that never interact with a neighbour.</summary>
         public bool[] InertBmp { get; } = new bool[0x10000];
 
+        /// <summary>
+        /// Per BMP char, the bits of <see cref="CopyableMask"/> under which the char may be copied
+        /// unchanged when the next char is below U+0300 or copyable too: it is its own normal form
+        /// and neither composes with nor reorders past a neighbour.
+        /// </summary>
+        public byte[] Copyable { get; } = new byte[0x10000];
+
+        private readonly byte[] _copyablePlane1 = new byte[0x10000];
+
+        private const byte NfdBit = 1, NfdVisibleBit = 2, NfkcBit = 4, NfkcVisibleBit = 8;
+
+        public static byte CopyableMask(NormalizationKind kind, bool removeInvisible) => kind == NormalizationKind.Nfkc
+            ? removeInvisible ? NfkcVisibleBit : NfkcBit
+            : removeInvisible ? NfdVisibleBit : NfdBit;
+
+        /// <summary>Like <see cref="Copyable"/> for a supplementary code point (plane 1 only; others are never copied directly).</summary>
+        public byte CopyablePlane1(int cp) => cp < 0x20000 ? _copyablePlane1[cp - 0x10000] : (byte)0;
+
+        /// <summary>
+        /// A precomposed starter that NFKC leaves as it is (é, ñ, Hangul syllables), whose
+        /// decomposition starts with a starter that never composes with what precedes it.
+        /// </summary>
+        private bool IsNfkcStable(int cp, bool removeInvisible)
+        {
+            if (CombiningClass(cp) != 0 || ComposableSeconds.Contains(cp) || cp is >= VBase and < VBase + VCount or > TBase and < TBase + TCount)
+            {
+                return false;
+            }
+            var segment = new List<Item>();
+            Decompose(cp, 0, 1, compat: true, this, segment, removeInvisible);
+            if (segment.Count == 0 || segment[0].Ccc != 0 || ComposableSeconds.Contains(segment[0].CodePoint))
+            {
+                return false;
+            }
+            Reorder(segment);
+            return Compose(segment, this) == 1 && segment[0].CodePoint == cp;
+        }
+
+        private void BuildCopyable()
+        {
+            for (int cp = 0; cp < 0x10000; cp++)
+            {
+                bool ignorable = TextCharacters.IsDefaultIgnorable(cp);
+                byte bits = 0;
+                if (cp < 0xA0 || InertBmp[cp])
+                {
+                    bits = ignorable ? (byte)(NfdBit | NfkcBit) : (byte)(NfdBit | NfdVisibleBit | NfkcBit | NfkcVisibleBit);
+                }
+                else if (!char.IsSurrogate((char)cp))
+                {
+                    bits |= IsNfkcStable(cp, removeInvisible: false) ? NfkcBit : (byte)0;
+                    bits |= !ignorable && IsNfkcStable(cp, removeInvisible: true) ? NfkcVisibleBit : (byte)0;
+                }
+                Copyable[cp] = bits;
+                int plane1 = 0x10000 + cp;
+                if (IsInertStarter(plane1))
+                {
+                    _copyablePlane1[cp] = TextCharacters.IsDefaultIgnorable(plane1) ? (byte)(NfdBit | NfkcBit) : (byte)(NfdBit | NfdVisibleBit | NfkcBit | NfkcVisibleBit);
+                }
+            }
+        }
+
         public byte CombiningClass(int cp) => cp < 0x300 ? (byte)0 : Ccc.GetValueOrDefault(cp);
 
         /// <summary>A starter with no decomposition that never composes with what precedes it.</summary>
@@ -348,6 +451,7 @@ public static class UnicodeNormalizer
             {
                 tables.InertBmp[cp] = !char.IsSurrogate((char)cp) && tables.IsInertStarter(cp);
             }
+            tables.BuildCopyable();
             return tables;
         }
 

@@ -56,64 +56,138 @@ internal static class UrlExtractor
     /// <summary>Extracts URLs from the base view (NFKC, invisible removed) of <paramref name="original"/>.</summary>
     public static void Extract(string original, MappedText baseView, bool allowReservedTestDomains, List<ExtractedUrl> output)
     {
-        // The rewriting passes copy the text; most text needs neither, so they run only when a
-        // cheap vectorised search finds something they could change.
-        var chars = baseView.Chars;
-        var view = chars.IndexOfAny(s_rewriteTriggers) >= 0
-            ? Rewrite(original, baseView)
-            : new UView(baseView);
-        if (view.Chars.IndexOfAny(s_spacedSeparators) >= 0)
-        {
-            view = JoinSpacedWords(view);
-        }
-        Scan(original, view, allowReservedTestDomains, output);
+        using var workspace = new Workspace();
+        Extract(original, baseView, allowReservedTestDomains, output, workspace);
     }
 
-    private static readonly SearchValues<string> s_rewriteTriggers = SearchValues.Create(
-        ["\u3002", "[.]", "(.)", "{.}", "[:]", "(:)", "{:}", "[/]", "(/)", "{/}", "[dot]", "(dot)", "{dot}", "hxxp", "h**p", "hxtp", "htxp", "h*tp", "ht*p"],
-        StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Extracts URLs, reusing the buffers of <paramref name="workspace"/> (one per scan); the search
+    /// starts at the first char whose original position is at least <paramref name="resumeAt"/>.
+    /// </summary>
+    public static void Extract(string original, MappedText baseView, bool allowReservedTestDomains, List<ExtractedUrl> output, Workspace workspace, int resumeAt = 0)
+    {
+        // The rewriting passes copy the text; most text needs neither, so they run only when a
+        // cheap vectorised search finds something they could change.
+        var markers = baseView.Chars.Contains('\u3002') ? s_rewriteMarkersAndFullStop : s_rewriteMarkers;
+        int trigger = NextRewrite(baseView, 0, markers);
+        var view = trigger >= 0
+            ? Rewrite(baseView, trigger, markers, workspace.Rewritten)
+            : workspace.Borrow(baseView);
+        if (view.Chars.IndexOfAny(s_spacedSeparators) >= 0)
+        {
+            view = JoinSpacedWords(view, workspace);
+        }
+        Scan(original, view, allowReservedTestDomains, workspace.Dots, output, resumeAt);
+    }
+
+    // Every rewrite contains one of these chars: the bracket of "[.]", the x or * of "hxxp" and
+    // "h**p", the ideographic full stop. They are rare in text, so a vectorised search for them
+    // skips most of it (a search for the trigger strings themselves is several times slower).
+    // (An ASCII-only set is searched faster, so the full stop is added only to blocks that hold one.)
+    private static readonly SearchValues<char> s_rewriteMarkers = SearchValues.Create("[({xX*");
+    private static readonly SearchValues<char> s_rewriteMarkersAndFullStop = SearchValues.Create("[({xX*\u3002");
     private static readonly SearchValues<string> s_spacedSeparators = SearchValues.Create([" . ", " : ", " / ", " dot ", " slash "], StringComparison.OrdinalIgnoreCase);
     private static readonly SearchValues<char> s_hostPunctuation = SearchValues.Create(".:");
 
-    /// <summary>Pass 1: ideographic dots, bracketed separators, disguised schemes.</summary>
-    private static UView Rewrite(string original, MappedText b)
+    /// <summary>Where the first rewrite at or after <paramref name="from"/> starts, or -1.</summary>
+    private static int NextRewrite(MappedText b, int from, SearchValues<char> markers)
+    {
+        var chars = b.Chars;
+        int n = chars.Length;
+        int q = from;
+        while (q < n)
+        {
+            int found = chars[q..].IndexOfAny(markers);
+            if (found < 0)
+            {
+                return -1;
+            }
+            q += found;
+            int start = chars[q] switch
+            {
+                'x' or 'X' or '*' => q - 1 >= from && chars[q - 1] is 'h' or 'H' ? q - 1
+                    : q - 2 >= from && chars[q - 2] is 'h' or 'H' && IsDisguiseX(chars[q - 1]) ? q - 2 : -1,
+                _ => q,
+            };
+            if (start >= 0 && RewriteLength(b, start, out _, out _) > 0)
+            {
+                return start;
+            }
+            q++;
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// Pass 1: ideographic dots, bracketed separators, disguised schemes. Text between rewrites is
+    /// copied in bulk; <paramref name="first"/> is where the first rewrite starts.
+    /// </summary>
+    private static UView Rewrite(MappedText b, int first, SearchValues<char> markers, UView u)
     {
         int n = b.Length;
-        var u = new UView(n + 16);
-        for (int i = 0; i < n; i++)
+        u.Reset(n);
+        int i = 0;
+        int next = first;
+        while (next >= 0)
         {
-            char c = b[i];
-            int start = b.StartOf(i);
-            int end = b.EndOf(i);
-            var flags = UrlObfuscation.None;
-            if (c == '\u3002')
+            u.AppendRange(b, i, next);
+            int consumed = RewriteLength(b, next, out char replacement, out var flag);
+            if (flag == UrlObfuscation.SchemeDisguised)
             {
-                u.Append('.', start, end, flags | UrlObfuscation.CompatibilityForms);
-                continue;
+                u.Append('h', b.StartOf(next), b.EndOf(next), flag);
+                u.Append('t', b.StartOf(next + 1), b.EndOf(next + 1), flag);
+                u.Append('t', b.StartOf(next + 2), b.EndOf(next + 2), flag);
             }
-            if (c is '[' or '(' or '{' && TryBracket(b, i, out char replacement, out int consumed))
+            else
             {
-                u.Append(replacement, start, b.EndOf(i + consumed - 1), flags | UrlObfuscation.BracketedSeparator);
-                i += consumed - 1;
-                continue;
+                u.Append(replacement, b.StartOf(next), b.EndOf(next + consumed - 1), flag);
             }
-            if (c is 'h' or 'H' && i + 3 < n && (i == 0 || !char.IsAsciiLetterOrDigit(b[i - 1]))
-                && IsDisguiseX(b[i + 1]) && IsDisguiseX(b[i + 2]) && b[i + 3] is 'p' or 'P'
-                && !(b[i + 1] is 't' or 'T' && b[i + 2] is 't' or 'T'))
-            {
-                int next = i + 4 < n && b[i + 4] is 's' or 'S' ? i + 5 : i + 4;
-                if (next < n && b[next] is ':' or '[' or '(')
-                {
-                    u.Append('h', start, end, flags | UrlObfuscation.SchemeDisguised);
-                    u.Append('t', b.StartOf(i + 1), b.EndOf(i + 1), flags | UrlObfuscation.SchemeDisguised);
-                    u.Append('t', b.StartOf(i + 2), b.EndOf(i + 2), flags | UrlObfuscation.SchemeDisguised);
-                    i += 2;
-                    continue;
-                }
-            }
-            u.Append(c, start, end, flags);
+            i = next + consumed;
+            next = NextRewrite(b, i, markers);
         }
+        u.AppendRange(b, i, n);
         return u;
+    }
+
+    /// <summary>
+    /// How many base-view chars the rewrite starting at <paramref name="i"/> replaces (0: none
+    /// starts there), with the replacement char and the disguise it undoes. A disguised scheme
+    /// replaces its first three chars by "htt".
+    /// </summary>
+    private static int RewriteLength(MappedText b, int i, out char replacement, out UrlObfuscation flag)
+    {
+        int n = b.Length;
+        char c = b[i];
+        replacement = '\0';
+        flag = UrlObfuscation.None;
+        if (c == '\u3002')
+        {
+            replacement = '.';
+            flag = UrlObfuscation.CompatibilityForms;
+            return 1;
+        }
+        if (c is '[' or '(' or '{')
+        {
+            if (!TryBracket(b, i, out replacement, out int consumed))
+            {
+                return 0;
+            }
+            flag = UrlObfuscation.BracketedSeparator;
+            return consumed;
+        }
+        if (c is 'h' or 'H' && i + 3 < n && (i == 0 || !char.IsAsciiLetterOrDigit(b[i - 1]))
+            && IsDisguiseX(b[i + 1]) && IsDisguiseX(b[i + 2]) && b[i + 3] is 'p' or 'P'
+            && !(b[i + 1] is 't' or 'T' && b[i + 2] is 't' or 'T'))
+        {
+            int next = i + 4 < n && b[i + 4] is 's' or 'S' ? i + 5 : i + 4;
+            if (next < n && b[next] is ':' or '[' or '(')
+            {
+                replacement = 'h';
+                flag = UrlObfuscation.SchemeDisguised;
+                return 3;
+            }
+        }
+        return 0;
     }
 
     private static bool IsDisguiseX(char c) => c is 'x' or 'X' or '*' or 't' or 'T';
@@ -145,9 +219,10 @@ internal static class UrlExtractor
     /// Pass 2: joins words written with spaces: "e x a m p l e . c o m", "h t t p : / /",
     /// "www . example . org / page", "example dot com".
     /// </summary>
-    private static UView JoinSpacedWords(UView u)
+    private static UView JoinSpacedWords(UView u, Workspace workspace)
     {
-        var words = new List<(int Start, int End)>();
+        var words = workspace.Words;
+        words.Clear();
         int i = 0;
         while (i < u.Length)
         {
@@ -228,7 +303,8 @@ internal static class UrlExtractor
             }
         }
 
-        var output = new UView(u.Length + 16);
+        var output = workspace.Spaced;
+        output.Reset(u.Length);
         for (k = 0; k < w; k++)
         {
             var (s, e) = words[k];
@@ -249,6 +325,51 @@ internal static class UrlExtractor
             }
         }
         return output;
+    }
+
+    /// <summary>
+    /// The last space at or before <paramref name="limit"/> where URL extraction can start afresh:
+    /// between two words of two chars or more, neither "dot" nor "slash", so that no spaced-out
+    /// join (runs of single chars, " . ", " dot ", " / ") runs across it. -1 when there is none.
+    /// </summary>
+    internal static int LastFreshStart(ReadOnlySpan<char> text, int limit)
+    {
+        for (int p = Math.Min(limit, text.Length - 1); p > 0; p--)
+        {
+            if (text[p] != ' ')
+            {
+                continue;
+            }
+            int rightStart = p;
+            while (rightStart < text.Length && IsSpace(text[rightStart]))
+            {
+                rightStart++;
+            }
+            int rightEnd = rightStart;
+            while (rightEnd < text.Length && !IsSpace(text[rightEnd]))
+            {
+                rightEnd++;
+            }
+            int leftEnd = p;
+            while (leftEnd > 0 && IsSpace(text[leftEnd - 1]))
+            {
+                leftEnd--;
+            }
+            int leftStart = leftEnd;
+            while (leftStart > 0 && !IsSpace(text[leftStart - 1]))
+            {
+                leftStart--;
+            }
+            if (IsPlainWord(text[leftStart..leftEnd]) && IsPlainWord(text[rightStart..rightEnd]))
+            {
+                return p;
+            }
+            p = leftStart; // every space in between borders the same short word
+        }
+        return -1;
+
+        static bool IsPlainWord(ReadOnlySpan<char> word) =>
+            word.Length >= 2 && !word.Equals("dot", StringComparison.OrdinalIgnoreCase) && !word.Equals("slash", StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool IsWord(UView u, int s, string word)
@@ -298,12 +419,15 @@ internal static class UrlExtractor
     private static bool IsUrlChar(char c) => c > ' ' && c is not ('<' or '>' or '"' or '`' or '\u007F') && !(c > 127 && char.IsWhiteSpace(c));
 
     /// <summary>Pass 3: find scheme URLs and bare hosts with a known top-level domain.</summary>
-    private static void Scan(string original, UView u, bool allowTest, List<ExtractedUrl> output)
+    private static void Scan(string original, UView u, bool allowTest, List<int> dots, List<ExtractedUrl> output, int resumeAt)
     {
         var chars = u.Chars;
         int n = u.Length;
-        var dots = new List<int>();
         int i = 0;
+        while (i < n && u.Starts[i] < resumeAt)
+        {
+            i++; // already scanned with the previous block
+        }
         while (i < n)
         {
             // Every URL contains '.' or ':'; jump to the next one and back up to the start of its word.
@@ -313,6 +437,16 @@ internal static class UrlExtractor
                 return;
             }
             int at = i + next;
+
+            // Most dots end sentences and most colons introduce text: when nothing URL-like can
+            // follow (a label char after the dot, "//" after the colon), no URL goes through this
+            // one, and any earlier '.' or ':' in its word was already passed.
+            char after = at + 1 < n ? chars[at + 1] : '\0';
+            if (chars[at] == '.' ? !IsLabelChar(after) : after is not ('/' or '\\'))
+            {
+                i = at + 1;
+                continue;
+            }
             int wordStart = at;
             while (wordStart > i && (IsLabelChar(chars[wordStart - 1]) || chars[wordStart - 1] == '.'))
             {
@@ -356,8 +490,7 @@ internal static class UrlExtractor
         {
             return false;
         }
-        var candidate = new StringBuilder();
-        candidate.Append(chars[i..(p + 3)]);
+        var scheme = chars[i..(p + 3)];
         p += 3;
         while (p < n && chars[p] == ' ')
         {
@@ -370,9 +503,8 @@ internal static class UrlExtractor
             end = p;
             return true;
         }
-        candidate.Append(chars[restStart..stop]);
         end = stop;
-        Emit(original, u, i, stop, candidate.ToString(), output);
+        Emit(original, u, i, stop, string.Concat(scheme, chars[restStart..stop]), output);
         return true;
     }
 
@@ -413,8 +545,7 @@ internal static class UrlExtractor
         int d = dots.Count - 1;
         while (d >= 0)
         {
-            string tld = chars[(dots[d] + 1)..hostEnd].ToString();
-            if (IsAcceptedTld(tld, allowTest))
+            if (IsAcceptedTld(chars[(dots[d] + 1)..hostEnd], allowTest))
             {
                 break;
             }
@@ -438,11 +569,22 @@ internal static class UrlExtractor
         return Math.Max(stop, hostEnd);
     }
 
-    private static bool IsAcceptedTld(string label, bool allowTest)
+    private static bool IsAcceptedTld(ReadOnlySpan<char> label, bool allowTest)
     {
         if (label.Length == 0 || label.Length > 63)
         {
             return false;
+        }
+        if (Ascii.IsValid(label))
+        {
+            // The common case, without allocating: ASCII lower-cases char by char.
+            if (!label.ContainsAnyExceptInRange('0', '9'))
+            {
+                return false;
+            }
+            Span<char> lowered = stackalloc char[label.Length];
+            Ascii.ToLower(label, lowered, out _);
+            return TopLevelDomains.IsKnown(lowered) || (allowTest && TopLevelDomains.IsReservedForTesting(lowered.ToString()));
         }
         string lower = KeywordNormalizer.ToLower(label);
         if (!Ascii.IsValid(lower))
@@ -553,32 +695,70 @@ internal static class UrlExtractor
         return false;
     }
 
-    /// <summary>A de-obfuscated copy of text (or the base view itself, borrowed) with original spans and rewrite flags per char.</summary>
-    private sealed class UView
+    /// <summary>Buffers one scan's URL passes reuse from block to block; rented from the shared pool, returned on dispose.</summary>
+    internal sealed class Workspace : IDisposable
     {
-        private char[] _chars;
-        public int[] Starts;
-        public int[] Ends;
-        public UrlObfuscation[]? Flags;
+        private readonly UView _borrowed = new();
 
-        public UView(int capacity)
+        public UView Rewritten { get; } = new();
+
+        public UView Spaced { get; } = new();
+
+        public List<(int Start, int End)> Words { get; } = [];
+
+        public List<int> Dots { get; } = [];
+
+        public UView Borrow(MappedText baseView)
         {
-            _chars = new char[capacity];
-            Starts = new int[capacity];
-            Ends = new int[capacity];
-            Flags = new UrlObfuscation[capacity];
+            _borrowed.Borrow(baseView);
+            return _borrowed;
         }
 
-        /// <summary>Borrows the base view's buffers: nothing rewritten.</summary>
-        public UView(MappedText baseView)
+        public void Dispose()
         {
+            Rewritten.Dispose();
+            Spaced.Dispose();
+        }
+    }
+
+    /// <summary>A de-obfuscated copy of text (or the base view itself, borrowed) with original spans and rewrite flags per char.</summary>
+    internal sealed class UView : IDisposable
+    {
+        private char[] _chars = [];
+        public int[] Starts = [];
+        public int[] Ends = [];
+        // One byte per char: every UrlObfuscation value fits.
+        public byte[]? Flags;
+        private bool _rented;
+
+        /// <summary>Borrows the base view's buffers: nothing rewritten, read-only.</summary>
+        public void Borrow(MappedText baseView)
+        {
+            Dispose();
             (_chars, Starts, Ends) = baseView.Buffers;
+            Flags = null;
             Length = baseView.Length;
+        }
+
+        /// <summary>Empties the view and makes room for about <paramref name="capacity"/> chars.</summary>
+        public void Reset(int capacity)
+        {
+            if (Flags is null || _chars.Length < capacity)
+            {
+                Dispose();
+                capacity = Math.Max(capacity, 16);
+                _chars = ArrayPool<char>.Shared.Rent(capacity);
+                Starts = ArrayPool<int>.Shared.Rent(capacity);
+                Ends = ArrayPool<int>.Shared.Rent(capacity);
+                Flags = ArrayPool<byte>.Shared.Rent(capacity);
+                _rented = true;
+            }
+            Length = 0;
         }
 
         public int Length { get; private set; }
 
-        public UrlObfuscation FlagsAt(int index) => Flags is null ? UrlObfuscation.None : Flags[index];
+        public UrlObfuscation FlagsAt(int index) => Flags is null ? UrlObfuscation.None : (UrlObfuscation)Flags[index];
 
         public ReadOnlySpan<char> Chars => _chars.AsSpan(0, Length);
 
@@ -587,18 +767,64 @@ internal static class UrlExtractor
             var flagArray = Flags ?? throw new InvalidOperationException("a borrowed view is read-only");
             if (Length == _chars.Length)
             {
-                int size = checked(Length * 2);
-                Array.Resize(ref _chars, size);
-                Array.Resize(ref Starts, size);
-                Array.Resize(ref Ends, size);
-                Array.Resize(ref flagArray, size);
-                Flags = flagArray;
+                Grow(Length + 1);
+                flagArray = Flags!;
             }
             _chars[Length] = c;
             Starts[Length] = start;
             Ends[Length] = end;
-            flagArray[Length] = flags;
+            flagArray[Length] = (byte)flags;
             Length++;
+        }
+
+        /// <summary>Appends the base-view chars [<paramref name="from"/>, <paramref name="to"/>) unchanged.</summary>
+        public void AppendRange(MappedText b, int from, int to)
+        {
+            int count = to - from;
+            if (count <= 0)
+            {
+                return;
+            }
+            var flagArray = Flags ?? throw new InvalidOperationException("a borrowed view is read-only");
+            if (Length + count > _chars.Length)
+            {
+                Grow(Length + count);
+                flagArray = Flags!;
+            }
+            var (chars, starts, ends) = b.Buffers;
+            chars.AsSpan(from, count).CopyTo(_chars.AsSpan(Length));
+            starts.AsSpan(from, count).CopyTo(Starts.AsSpan(Length));
+            ends.AsSpan(from, count).CopyTo(Ends.AsSpan(Length));
+            flagArray.AsSpan(Length, count).Clear();
+            Length += count;
+        }
+
+        private void Grow(int needed)
+        {
+            int size = Math.Max(needed, checked(_chars.Length * 2));
+            var chars = ArrayPool<char>.Shared.Rent(size);
+            var starts = ArrayPool<int>.Shared.Rent(size);
+            var ends = ArrayPool<int>.Shared.Rent(size);
+            var flags = ArrayPool<byte>.Shared.Rent(size);
+            _chars.AsSpan(0, Length).CopyTo(chars);
+            Starts.AsSpan(0, Length).CopyTo(starts);
+            Ends.AsSpan(0, Length).CopyTo(ends);
+            Flags!.AsSpan(0, Length).CopyTo(flags);
+            int length = Length;
+            Dispose();
+            (_chars, Starts, Ends, Flags, _rented, Length) = (chars, starts, ends, flags, true, length);
+        }
+
+        public void Dispose()
+        {
+            if (_rented)
+            {
+                ArrayPool<char>.Shared.Return(_chars);
+                ArrayPool<int>.Shared.Return(Starts);
+                ArrayPool<int>.Shared.Return(Ends);
+                ArrayPool<byte>.Shared.Return(Flags!);
+            }
+            (_chars, Starts, Ends, Flags, _rented, Length) = ([], [], [], null, false, 0);
         }
     }
 }

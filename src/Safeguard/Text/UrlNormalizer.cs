@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
@@ -39,26 +40,48 @@ public sealed record UrlListOptions(UrlQueryMode Query = UrlQueryMode.Keep, UrlP
 public sealed record NormalizedUrl(string Scheme, string Host, int? Port, string Path, string? Query)
 {
     private string? _text;
+    private string? _hostKey;
 
     /// <summary>The host with a leading <c>www.</c> removed when a dot remains (B.3).</summary>
-    public string HostKey => UrlNormalizer.StripWww(Host);
+    public string HostKey => _hostKey ??= UrlNormalizer.StripWww(Host);
 
     /// <summary>The page match key under <paramref name="options"/> (B.3): no scheme, no <c>www.</c>.</summary>
     public string MatchKey(UrlListOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var sb = new StringBuilder(HostKey.Length + Path.Length + (Query?.Length ?? 0) + 8);
-        sb.Append(HostKey);
+        var buffer = new char[MatchKeyLength(options)];
+        return new string(buffer, 0, WriteMatchKey(options, buffer));
+    }
+
+    /// <summary>An upper bound of the length of <see cref="MatchKey"/>.</summary>
+    internal int MatchKeyLength(UrlListOptions options) =>
+        HostKey.Length + 6 + Path.Length + (Query is not null && options.Query == UrlQueryMode.Keep ? Query.Length + 1 : 0);
+
+    /// <summary>Writes <see cref="MatchKey"/> into <paramref name="destination"/> (at least <see cref="MatchKeyLength"/> long); returns its length.</summary>
+    internal int WriteMatchKey(UrlListOptions options, Span<char> destination)
+    {
+        string hostKey = HostKey;
+        hostKey.CopyTo(destination);
+        int length = hostKey.Length;
         if (Port is { } port)
         {
-            sb.Append(':').Append(port.ToString(CultureInfo.InvariantCulture));
+            destination[length++] = ':';
+            port.TryFormat(destination[length..], out int written, default, CultureInfo.InvariantCulture);
+            length += written;
         }
-        sb.Append(options.PathCase == UrlPathCase.Fold ? UrlNormalizer.FoldPathCase(Path) : Path);
+        Path.CopyTo(destination[length..]);
+        if (options.PathCase == UrlPathCase.Fold)
+        {
+            UrlNormalizer.FoldPathCase(destination.Slice(length, Path.Length));
+        }
+        length += Path.Length;
         if (Query is not null && options.Query == UrlQueryMode.Keep)
         {
-            sb.Append('?').Append(Query);
+            destination[length++] = '?';
+            Query.CopyTo(destination[length..]);
+            length += Query.Length;
         }
-        return sb.ToString();
+        return length;
     }
 
     /// <summary>The normalised URL.</summary>
@@ -100,7 +123,10 @@ public static class UrlNormalizer
         int sep = text.IndexOf("://", StringComparison.Ordinal);
         if (sep > 0 && IsSchemeName(text[..sep]))
         {
-            scheme = text[..sep].ToString().ToLowerInvariant();
+            var name = text[..sep];
+            scheme = name.Equals("http", StringComparison.OrdinalIgnoreCase) ? "http"
+                : name.Equals("https", StringComparison.OrdinalIgnoreCase) ? "https"
+                : name.ToString().ToLowerInvariant();
             text = text[(sep + 3)..];
         }
         else if (LooksLikeOtherScheme(text, out string? other))
@@ -279,7 +305,8 @@ public static class UrlNormalizer
             h = UnicodeNormalizer.Normalize(h, NormalizationKind.Nfkc);
             h = h.Replace('\u3002', '.').Replace('\uFF0E', '.').Replace('\uFF61', '.');
         }
-        h = KeywordNormalizer.ToLower(h);
+        // ASCII lower-cases the same way char by char or rune by rune (and needs no copy when already lower case).
+        h = Ascii.IsValid(h) ? h.ToLowerInvariant() : KeywordNormalizer.ToLower(h);
         if (h.EndsWith('.'))
         {
             h = h[..^1];
@@ -401,6 +428,10 @@ public static class UrlNormalizer
     /// <summary>Step 8: decode unreserved escapes, upper-case the rest, encode what may not appear raw.</summary>
     internal static string NormalizeComponent(ReadOnlySpan<char> raw, bool isQuery)
     {
+        if (raw.IndexOfAnyExcept(isQuery ? s_plainQueryChars : s_plainPathChars) < 0)
+        {
+            return raw.ToString(); // nothing to decode or encode (most URLs)
+        }
         var sb = new StringBuilder(raw.Length + 8);
         Span<byte> utf8 = stackalloc byte[4];
         for (int i = 0; i < raw.Length; i++)
@@ -451,9 +482,17 @@ public static class UrlNormalizer
         return sb.ToString();
     }
 
+    // Chars NormalizeComponent copies unchanged: unreserved, sub-delims, ':', '@', '/' (and '?' in a query); not '%'.
+    private static readonly SearchValues<char> s_plainPathChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/");
+    private static readonly SearchValues<char> s_plainQueryChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?");
+
     /// <summary>RFC 3986 §5.2.4 remove_dot_segments, linear in the path.</summary>
     internal static string RemoveDotSegments(string path)
     {
+        if (path.Length == 0 || (path[0] == '/' && !path.Contains("/.", StringComparison.Ordinal)))
+        {
+            return path; // no dot segment can start anywhere
+        }
         var input = path.ToCharArray();
         var output = new StringBuilder(path.Length);
         int p = 0;
@@ -538,6 +577,13 @@ public static class UrlNormalizer
     internal static string FoldPathCase(string path)
     {
         var chars = path.ToCharArray();
+        FoldPathCase(chars);
+        return new string(chars);
+    }
+
+    /// <summary>As <see cref="FoldPathCase(string)"/>, in place.</summary>
+    internal static void FoldPathCase(Span<char> chars)
+    {
         for (int i = 0; i < chars.Length; i++)
         {
             if (chars[i] == '%')
@@ -547,7 +593,6 @@ public static class UrlNormalizer
             }
             chars[i] = char.ToLowerInvariant(chars[i]);
         }
-        return new string(chars);
     }
 
     private static bool IsUnreserved(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~';
