@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Safeguard.Text;
@@ -62,6 +64,64 @@ public class TextScanBenchmarks
 
     [Benchmark]
     public int Scan() => _holder.Scan(_text).Hits.Count;
+}
+
+/// <summary>
+/// The <see cref="TextScanBenchmarks"/> workload timed with a stopwatch and with the scanning
+/// thread's CPU time, which leaves out the time the thread waits for a core on a busy machine.
+/// Run: <c>dotnet run -c Release --project benchmarks/Safeguard.Benchmarks -- text-scan-stopwatch [scans]</c>
+/// </summary>
+public static partial class TextScanStopwatch
+{
+    public static int Run(int scans)
+    {
+        var lists = TextBenchmarkData.BuildLists(seed: 1);
+        string text = TextBenchmarkData.MixedText(1 << 20, seed: 3);
+        int bytes = Encoding.UTF8.GetByteCount(text);
+        for (int i = 0; i < 40; i++)
+        {
+            lists.Scan(text); // warm-up: every method at its final tier
+        }
+        var wall = new List<double>();
+        var cpu = new List<double>();
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < scans; i++)
+        {
+            double cpuStart = ThreadCpuMilliseconds();
+            long start = Stopwatch.GetTimestamp();
+            lists.Scan(text);
+            wall.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            cpu.Add(ThreadCpuMilliseconds() - cpuStart);
+        }
+        allocated = (GC.GetAllocatedBytesForCurrentThread() - allocated) / scans;
+        wall.Sort();
+        cpu.Sort();
+        double wallMedian = wall[scans / 2];
+        double cpuMedian = cpu[scans / 2];
+        Console.WriteLine(FormattableString.Invariant(
+            $"{bytes} bytes, {scans} scans: wall median {wallMedian:F2} ms ({bytes / wallMedian / 1000:F1} MB/s), thread CPU median {cpuMedian:F2} ms ({bytes / cpuMedian / 1000:F1} MB/s), allocated {allocated / 1048576.0:F2} MiB per scan"));
+        return 0;
+    }
+
+    // clock_gettime(CLOCK_THREAD_CPUTIME_ID); elsewhere than Linux, the process's CPU time.
+    private static double ThreadCpuMilliseconds()
+    {
+        if (OperatingSystem.IsLinux() && ClockGetTime(3, out var time) == 0)
+        {
+            return (time.Seconds * 1e3) + (time.Nanoseconds / 1e6);
+        }
+        return Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
 }
 
 /// <summary>Building a snapshot (a list reload) of the same size.</summary>

@@ -73,6 +73,7 @@ internal sealed class KeywordScanner
     /// pass, with no per-char bookkeeping. A token with other chars, or one still open at the end
     /// of the block, is built char by char and hashed when it ends.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per block, long loop: no on-stack replacement
     public void Feed(MappedText baseView, int offset = 0)
     {
         var chars = baseView.Chars;

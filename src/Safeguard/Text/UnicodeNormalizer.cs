@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Safeguard.Text;
@@ -61,6 +62,8 @@ public static class UnicodeNormalizer
     /// <param name="kind">The normalisation form.</param>
     /// <param name="output">Receives the normalised chars with their original spans.</param>
     /// <param name="removeInvisible">Also delete Default_Ignorable code points and turn C0/C1 controls into spaces (keywords.md C.2 step 2).</param>
+    // Called once per block with long loops: compiled optimised at once rather than through on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AppendNormalized(ReadOnlySpan<char> text, int offset, NormalizationKind kind, MappedText output, bool removeInvisible = false)
     {
         var tables = s_tables.Value;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Safeguard.Text;
@@ -419,6 +420,7 @@ internal static class UrlExtractor
     private static bool IsUrlChar(char c) => c > ' ' && c is not ('<' or '>' or '"' or '`' or '\u007F') && !(c > 127 && char.IsWhiteSpace(c));
 
     /// <summary>Pass 3: find scheme URLs and bare hosts with a known top-level domain.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per block, long loop
     private static void Scan(string original, UView u, bool allowTest, List<int> dots, List<ExtractedUrl> output, int resumeAt)
     {
         var chars = u.Chars;
