@@ -26,8 +26,6 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             UnsupportedMediaTypeException e => (415, "Unsupported Media Type", e.Message, null),
             BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge => (413, "Payload Too Large", "the request body is larger than allowed", null),
             BadHttpRequestException e => (e.StatusCode, "Bad Request", "the request could not be read", null),
-            // Image hashing arrives with the PDQ work; until then say so instead of failing.
-            NotImplementedException => (501, "Not Implemented", "this build cannot hash images yet; send hashes as JSON", null),
             IndexNotReadyException => (503, "Service Unavailable", "the bank index is still loading; retry shortly", null),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "Client Closed Request", "the client went away", null),
             _ => (500, "Internal Server Error", "the server failed; the error has been logged", null),
